@@ -1,0 +1,115 @@
+package dev.baton.internal.protocol;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A message of the control protocol, version {@value MessageCodec#VERSION}.
+ *
+ * <p>Every connection carries one request and its reply, except a successor's, which carries
+ * {@link HandoverRequest}, {@link Handover}, {@link ReadyNotice}, {@link ReadyAck} in that order.
+ * Messages are untrusted: {@link MessageCodec} validates every field and every descriptor count.
+ */
+public sealed interface Message {
+
+    /** How many descriptors travel with this message. */
+    default int descriptorCount() {
+        return 0;
+    }
+
+    /** A successor asks its predecessor for the listeners. */
+    record HandoverRequest(long pid) implements Message {}
+
+    /**
+     * The predecessor's answer to a {@link HandoverRequest}: the listeners, then the control
+     * listener, then the predecessor's standard output and standard error, as descriptors in that order.
+     */
+    record Handover(String name, int generation, List<ListenerSpec> listeners, List<ProcessInfo> draining)
+            implements Message {
+        public Handover {
+            Objects.requireNonNull(name, "name");
+            listeners = List.copyOf(listeners);
+            draining = List.copyOf(draining);
+        }
+
+        @Override
+        public int descriptorCount() {
+            return listeners.size() + 3;
+        }
+    }
+
+    /** The successor is ready to serve; {@code claimed} names the listeners it uses. */
+    record ReadyNotice(List<String> claimed) implements Message {
+        public ReadyNotice {
+            claimed = List.copyOf(claimed);
+        }
+    }
+
+    /** The predecessor took note: it stops accepting and drains; the successor now serves. */
+    record ReadyAck() implements Message {}
+
+    /** Asks for an upgrade (in-process) or a worker replacement (supervised); answered with {@link ReloadResult}. */
+    record ReloadRequest() implements Message {}
+
+    /**
+     * How a reload ended.
+     *
+     * @param succeeded whether a new generation now serves
+     * @param pid the new generation's pid, or the failed successor's
+     * @param generation the new generation's number, or the failed one's
+     * @param readyMillis how long the new generation took to be ready, or until it failed
+     * @param message one line for a person: what happened and, on failure, why
+     * @param output the failed successor's last lines of output (empty on success)
+     */
+    record ReloadResult(boolean succeeded, long pid, int generation, long readyMillis, String message,
+            List<String> output) implements Message {
+        public ReloadResult {
+            Objects.requireNonNull(message, "message");
+            output = List.copyOf(output);
+        }
+    }
+
+    /** Asks for the service's state; answered with {@link StatusReply}. */
+    record StatusRequest() implements Message {}
+
+    /** The service's state, for {@code baton status}. */
+    record StatusReply(long pid, String name, String mode, String state, List<ListenerSpec> listeners,
+            List<ProcessInfo> processes, String lastReload) implements Message {
+        public StatusReply {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(state, "state");
+            Objects.requireNonNull(lastReload, "lastReload");
+            listeners = List.copyOf(listeners);
+            processes = List.copyOf(processes);
+        }
+    }
+
+    /** Asks the service to stop: gracefully (drain), or at once if {@code now}. Answered with {@link StopAck}. */
+    record StopRequest(boolean now) implements Message {}
+
+    /** The service is stopping. */
+    record StopAck(long pid) implements Message {}
+
+    /** The request was refused; {@code reason} says why, for a person. */
+    record Refused(String reason) implements Message {
+        public Refused {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** A named listener as the application asked for it. */
+    record ListenerSpec(String name, String address) {
+        public ListenerSpec {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /** A process of the service: a generation or a worker. */
+    record ProcessInfo(long pid, int generation, String state, long startedEpochMillis) {
+        public ProcessInfo {
+            Objects.requireNonNull(state, "state");
+        }
+    }
+}
