@@ -1,0 +1,29 @@
+/**
+ * Baton for Jetty 12: puts a Jetty {@code Server} on listeners handed over by Baton and drains it
+ * without a failed request.
+ *
+ * <pre>{@code
+ * ServerSocketChannel http = baton.listen("http", address);
+ * Server server = new Server();
+ * server.addConnector(BatonJetty.connector(server, http));
+ * server.setHandler(appHandler);
+ * Drainer drainer = BatonJetty.drainer(server, Duration.ofSeconds(1));
+ * baton.onDrain(drainer);
+ * server.start();
+ * baton.ready();
+ * }</pre>
+ *
+ * <p>What a drain guarantees, for HTTP/1.x:
+ * <ul>
+ *   <li>the server stops accepting by closing its own copy of each listener, never by
+ *       {@code shutdown()}, so the successor holding the same socket goes on accepting; a connection
+ *       accepted at the instant of the close is served as any other;
+ *   <li>requests in flight finish normally on this server;
+ *   <li>a request that arrives on a kept-alive connection while draining is answered normally (never
+ *       503) with {@code Connection: close}, after which the connection closes and the client opens a
+ *       new one, which lands on the successor;
+ *   <li>a connection that stays idle for the grace period after draining began is closed; it is never
+ *       closed at the instant draining starts, since a client may be sending on it right then.
+ * </ul>
+ */
+package dev.baton.jetty;
