@@ -1,5 +1,7 @@
 package dev.baton.load;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Duration;
 
 /**
@@ -89,7 +91,9 @@ final class LatencyHistogram {
         if (count == 0) {
             return 0;
         }
-        long rank = Math.max(1, (long) Math.ceil(percentile / 100 * count));
+        // In decimal, so that 99.9% of 1000 values is rank 999, not 1000 by a binary rounding error.
+        long rank = Math.max(1, BigDecimal.valueOf(percentile).multiply(BigDecimal.valueOf(count))
+                .divide(BigDecimal.valueOf(100), 0, RoundingMode.CEILING).longValueExact());
         long seen = 0;
         for (int i = 0; i < counts.length; i++) {
             seen += counts[i];

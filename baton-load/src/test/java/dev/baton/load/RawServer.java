@@ -72,6 +72,11 @@ final class RawServer implements AutoCloseable {
                 return;
             }
             accepted.incrementAndGet();
+            try {
+                socket.setTcpNoDelay(true);
+            } catch (SocketException e) {
+                // Only latency would suffer.
+            }
             sockets.add(socket);
             threads.add(Thread.ofPlatform().name("raw-server-connection").daemon(true).start(() -> serve(socket)));
         }
@@ -154,10 +159,8 @@ final class RawServer implements AutoCloseable {
         for (String header : headers) {
             head.append(header).append("\r\n");
         }
-        head.append("\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.US_ASCII));
-        out.write(bytes);
-        out.flush();
+        head.append("\r\n").append(body);
+        write(out, head.toString());
     }
 
     static void write(OutputStream out, String raw) throws IOException {
