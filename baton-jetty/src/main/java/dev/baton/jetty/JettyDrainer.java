@@ -66,7 +66,8 @@ final class JettyDrainer implements Drainer {
                     server);
         }
         LOG.log(Level.INFO, "draining: closed {0} listener(s), {1} connection(s) open, idle grace {2} ms",
-                listeners, connections().size(), TimeUnit.NANOSECONDS.toMillis(graceNanos));
+                String.valueOf(listeners), String.valueOf(connections().size()),
+                String.valueOf(TimeUnit.NANOSECONDS.toMillis(graceNanos)));
         sweep();
         return drained;
     }
