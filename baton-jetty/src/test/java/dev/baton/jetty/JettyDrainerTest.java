@@ -1,0 +1,295 @@
+package dev.baton.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.jetty.RawHttpConnection.RawResponse;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class JettyDrainerTest {
+
+    private static final Duration LONG_GRACE = Duration.ofSeconds(30);
+    private static final Duration WAIT = Duration.ofSeconds(15);
+
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @BeforeEach
+    void clearLogs() {
+        RecordingLogs.clear();
+    }
+
+    @AfterEach
+    void stopServersAndCheckLogs() throws Exception {
+        for (AutoCloseable closeable : toClose.reversed()) {
+            closeable.close();
+        }
+        assertThat(RecordingLogs.warnings()).as("warnings logged while draining and stopping").isEmpty();
+    }
+
+    private TestServer start(Duration idleGrace) throws Exception {
+        TestServer server = new TestServer(idleGrace);
+        toClose.add(server::stop);
+        return server;
+    }
+
+    private RawHttpConnection connect(TestServer server) throws IOException {
+        RawHttpConnection connection = server.connect();
+        toClose.add(connection);
+        return connection;
+    }
+
+    @Test
+    void drain_requestInFlight_completesWith200() throws Exception {
+        TestServer server = start(LONG_GRACE);
+        RawHttpConnection client = connect(server);
+        client.send("/slow");
+        assertThat(server.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> drained = server.drainer.drain();
+        assertThat(drained).isNotDone();
+        server.releaseSlow();
+
+        RawResponse response = client.read();
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("ok");
+        assertThat(response.closesConnection()).as("committed while draining, so Connection: close").isTrue();
+        assertThat(client.awaitClosedByServer()).isTrue();
+        client.close();
+        await().atMost(WAIT).until(drained::isDone);
+    }
+
+    @Test
+    void drain_keptAliveConnectionSendsRequest_answered200WithConnectionClose_thenClosed() throws Exception {
+        TestServer server = start(LONG_GRACE);
+        RawHttpConnection client = connect(server);
+        RawResponse before = client.exchange("/");
+        assertThat(before.status()).isEqualTo(200);
+        assertThat(before.closesConnection()).isFalse();
+
+        CompletableFuture<Void> drained = server.drainer.drain();
+        RawResponse during = client.exchange("/");
+
+        assertThat(during.status()).isEqualTo(200);
+        assertThat(during.closesConnection()).isTrue();
+        assertThat(client.awaitClosedByServer()).as("server closes its side after Connection: close").isTrue();
+        client.close();
+        // The grace period is 30 s: the connection closed because of Connection: close, not for being idle.
+        await().atMost(WAIT).until(drained::isDone);
+        assertThat(server.drainer.openConnections()).isZero();
+    }
+
+    @Test
+    void drain_idleKeptAliveConnection_closedAfterGracePeriod_notBefore() throws Exception {
+        Duration grace = Duration.ofMillis(700);
+        TestServer server = start(grace);
+        RawHttpConnection client = connect(server);
+        assertThat(client.exchange("/").closesConnection()).isFalse();
+
+        long start = System.nanoTime();
+        CompletableFuture<Void> drained = server.drainer.drain();
+        assertThat(client.awaitClosedByServer()).isTrue();
+        long closedAfterMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+
+        assertThat(closedAfterMillis).isGreaterThanOrEqualTo(grace.toMillis()).isLessThan(5_000);
+        await().atMost(WAIT).until(drained::isDone);
+    }
+
+    @Test
+    void drain_requestWithinGracePeriod_answered200WithConnectionClose() throws Exception {
+        Duration grace = Duration.ofMillis(1500);
+        TestServer server = start(grace);
+        RawHttpConnection client = connect(server);
+        client.exchange("/");
+        CompletableFuture<Void> drained = server.drainer.drain();
+        // Half the grace period later, the idle connection is still there and answers normally.
+        await().pollDelay(grace.dividedBy(2)).atMost(grace).until(() -> true);
+
+        RawResponse response = client.exchange("/");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.closesConnection()).isTrue();
+        client.close();
+        await().atMost(WAIT).until(drained::isDone);
+    }
+
+    @Test
+    void drain_neverAnswers503() throws Exception {
+        TestServer server = start(LONG_GRACE);
+        List<RawHttpConnection> clients = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            RawHttpConnection client = connect(server);
+            assertThat(client.exchange("/").status()).isEqualTo(200);
+            clients.add(client);
+        }
+        RawHttpConnection slow = connect(server);
+        slow.send("/slow");
+        assertThat(server.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+
+        CompletableFuture<Void> drained = server.drainer.drain();
+        List<Integer> statuses = new ArrayList<>();
+        for (RawHttpConnection client : clients) {
+            statuses.add(client.exchange("/").status());
+            client.close();
+        }
+        server.releaseSlow();
+        statuses.add(slow.read().status());
+        slow.close();
+
+        assertThat(statuses).hasSize(9).containsOnly(200);
+        await().atMost(WAIT).until(drained::isDone);
+    }
+
+    @Test
+    void drain_listenerChannelClosed_newConnectionsNotAcceptedByThisServer() throws Throwable {
+        TestServer server = start(LONG_GRACE);
+        try (NativeSocket successor = NativeSocket.dup(server.listener)) {
+            server.drainer.drain().get(15, TimeUnit.SECONDS);
+            assertThat(server.listener.isOpen()).isFalse();
+
+            // The socket still listens for the other holder (no shutdown()): the connection is queued,
+            // this server never takes it, and the "successor" accepts it.
+            try (Socket late = new Socket()) {
+                late.connect(new InetSocketAddress("127.0.0.1", server.port), 5_000);
+                assertThat(successor.acceptOne(5_000)).isTrue();
+            }
+            assertThat(server.drainer.openConnections()).isZero();
+        }
+    }
+
+    @Test
+    void sharedListener_shutdownByOneHolder_refusesConnectionsForAll() throws Throwable {
+        // The probe of the test above, shown to detect a shutdown(): this is why a drain never calls it.
+        TestServer server = start(LONG_GRACE);
+        try (NativeSocket other = NativeSocket.dup(server.listener)) {
+            other.shutdown();
+            assertThatThrownBy(() -> {
+                try (Socket late = new Socket()) {
+                    late.connect(new InetSocketAddress("127.0.0.1", server.port), 5_000);
+                }
+            }).isInstanceOf(ConnectException.class);
+        }
+        RecordingLogs.clear(); // the acceptor of the server legitimately complains about the broken socket
+    }
+
+    @Test
+    void hammer_closesRemainingConnections_returnsCount() throws Exception {
+        TestServer server = start(LONG_GRACE);
+        RawHttpConnection idle1 = connect(server);
+        RawHttpConnection idle2 = connect(server);
+        idle1.exchange("/");
+        idle2.exchange("/");
+        RawHttpConnection busy = connect(server);
+        busy.send("/slow");
+        assertThat(server.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
+        await().atMost(WAIT).until(() -> server.drainer.openConnections() == 3);
+
+        CompletableFuture<Void> drained = server.drainer.drain();
+        int closed = server.drainer.hammer();
+
+        assertThat(closed).isEqualTo(3);
+        assertThat(idle1.awaitClosedByServer()).isTrue();
+        assertThat(idle2.awaitClosedByServer()).isTrue();
+        assertThat(busy.awaitClosedByServer()).isTrue();
+        await().atMost(WAIT).until(drained::isDone);
+        server.releaseSlow();
+    }
+
+    @Test
+    void drain_noConnection_completesAtOnce() throws Exception {
+        TestServer server = start(LONG_GRACE);
+        assertThat(server.drainer.drain()).succeedsWithin(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void drain_closedLoopLoadOnKeepAliveConnections_noRequestFails() throws Exception {
+        TestServer server = start(Duration.ofSeconds(1));
+        int clients = 16;
+        LoadClient[] load = new LoadClient[clients];
+        for (int i = 0; i < clients; i++) {
+            load[i] = new LoadClient(connect(server));
+            assertThat(load[i].connection.exchange("/").status()).isEqualTo(200); // established before the drain
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        toClose.add(threads::shutdownNow);
+        List<Future<?>> running = new ArrayList<>();
+        for (LoadClient client : load) {
+            running.add(threads.submit(client));
+        }
+        await().atMost(WAIT).until(() -> sum(load, LoadClient::okBeforeClose) >= 2_000);
+
+        CompletableFuture<Void> drained = server.drainer.drain();
+
+        for (Future<?> future : running) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+        assertThat(drained).succeedsWithin(WAIT);
+        for (LoadClient client : load) {
+            assertThat(client.failure).as("failure on a connection established before the drain").isNull();
+            assertThat(client.sawConnectionClose).isTrue();
+        }
+        // Reconnecting after Connection: close finds no listener in this test (the successor would take it).
+        assertThatThrownBy(() -> new RawHttpConnection(server.port).close()).isInstanceOf(ConnectException.class);
+    }
+
+    private static long sum(LoadClient[] load, java.util.function.ToLongFunction<LoadClient> counter) {
+        long total = 0;
+        for (LoadClient client : load) {
+            total += counter.applyAsLong(client);
+        }
+        return total;
+    }
+
+    /** A closed-loop client on one kept-alive connection that never retries: it stops at Connection: close. */
+    private static final class LoadClient implements Runnable {
+        final RawHttpConnection connection;
+        volatile long ok;
+        volatile boolean sawConnectionClose;
+        volatile Exception failure;
+
+        LoadClient(RawHttpConnection connection) {
+            this.connection = connection;
+        }
+
+        long okBeforeClose() {
+            return ok;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    RawResponse response = connection.exchange("/");
+                    if (response.status() != 200) {
+                        throw new IOException("status " + response.status());
+                    }
+                    ok++;
+                    if (response.closesConnection()) {
+                        sawConnectionClose = true;
+                        connection.awaitClosedByServer();
+                        connection.close();
+                        return;
+                    }
+                }
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package dev.baton.jetty;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/** A client HTTP/1.1 connection over a plain socket, so that tests see the exact headers. */
+final class RawHttpConnection implements AutoCloseable {
+
+    /** A response as read from the wire; header names in lower case. */
+    record RawResponse(int status, Map<String, String> headers, String body) {
+        boolean closesConnection() {
+            return "close".equalsIgnoreCase(headers.get("connection"));
+        }
+    }
+
+    private static final int TIMEOUT_MILLIS = 10_000;
+
+    private final Socket socket;
+    private final InputStream in;
+    private final OutputStream out;
+
+    RawHttpConnection(int port) throws IOException {
+        socket = new Socket();
+        socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+        socket.setSoTimeout(TIMEOUT_MILLIS);
+        socket.setTcpNoDelay(true);
+        in = socket.getInputStream();
+        out = socket.getOutputStream();
+    }
+
+    void send(String path) throws IOException {
+        out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+    }
+
+    RawResponse exchange(String path) throws IOException {
+        send(path);
+        return read();
+    }
+
+    /** Reads one response with a Content-Length body. */
+    RawResponse read() throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new IOException("EOF before a status line");
+        }
+        int status = Integer.parseInt(statusLine.split(" ")[1]);
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String line = line(); line != null && !line.isEmpty(); line = line()) {
+            int colon = line.indexOf(':');
+            headers.merge(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim(),
+                    (a, b) -> a + ", " + b);
+        }
+        int length = Integer.parseInt(headers.getOrDefault("content-length", "0"));
+        byte[] body = in.readNBytes(length);
+        if (body.length != length) {
+            throw new IOException("EOF after " + body.length + " of " + length + " body bytes");
+        }
+        return new RawResponse(status, headers, new String(body, StandardCharsets.UTF_8));
+    }
+
+    /** Waits (up to the socket timeout) for the server to close: true on EOF, false if bytes came instead. */
+    boolean awaitClosedByServer() throws IOException {
+        try {
+            return in.read() == -1;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            // A reset also means the server closed; tests that care about resets look at the exception.
+            return true;
+        }
+    }
+
+    private String line() throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) != -1) {
+            if (b == '\n') {
+                String line = bytes.toString(StandardCharsets.US_ASCII);
+                return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            }
+            bytes.write(b);
+        }
+        return bytes.size() == 0 ? null : bytes.toString(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
