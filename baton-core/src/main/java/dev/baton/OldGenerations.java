@@ -1,0 +1,66 @@
+package dev.baton;
+
+import dev.baton.internal.os.Processes;
+import dev.baton.internal.os.SystemCallException;
+import dev.baton.internal.protocol.Message.ProcessInfo;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The older generations still draining, as the serving generation knows them (each hands the list to
+ * its successor), and the cap on how many may drain at once. Thread-safe.
+ *
+ * <p>A draining generation that gets SIGTERM stops at once; that is how the oldest is hammered. A
+ * pid is only signalled while it still names the process that started at the recorded time, so a
+ * reused pid is never hit.
+ */
+final class OldGenerations {
+
+    private static final Logger LOG = System.getLogger(OldGenerations.class.getName());
+
+    private final List<ProcessInfo> draining = new ArrayList<>();
+
+    synchronized void addAll(List<ProcessInfo> generations) {
+        draining.addAll(generations);
+    }
+
+    /** The ones still running, oldest first. */
+    synchronized List<ProcessInfo> stillDraining() {
+        draining.removeIf(generation -> process(generation).isEmpty());
+        draining.sort(Comparator.comparingInt(ProcessInfo::generation));
+        return List.copyOf(draining);
+    }
+
+    /** Hammers the oldest generations until at most {@code max} drain. */
+    synchronized void enforce(int max, String logPrefix) {
+        List<ProcessInfo> running = new ArrayList<>(stillDraining());
+        while (running.size() > max) {
+            ProcessInfo oldest = running.removeFirst();
+            draining.remove(oldest);
+            LOG.log(Level.WARNING, logPrefix + "generation " + oldest.generation() + " (pid " + oldest.pid()
+                    + ") is still draining and " + (running.size() + 1) + " old generations drain, more than "
+                    + max + ": hammering it");
+            try {
+                Processes.kill(oldest.pid(), Processes.SIGTERM);
+            } catch (SystemCallException e) {
+                LOG.log(Level.WARNING, logPrefix + "cannot signal generation " + oldest.generation() + ": "
+                        + e.getMessage());
+            }
+        }
+    }
+
+    /** The live process a record names: same pid and same start time (to the second). */
+    static Optional<ProcessHandle> process(ProcessInfo generation) {
+        return ProcessHandle.of(generation.pid())
+                .filter(ProcessHandle::isAlive)
+                .filter(handle -> handle.info().startInstant()
+                        .map(Instant::getEpochSecond)
+                        .map(started -> Math.abs(started - generation.startedEpochMillis() / 1000) <= 1)
+                        .orElse(false));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.baton;
+
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A successor generation started by this one: the same command line run again, so a swapped jar or
+ * a changed configuration is picked up. Its output is relayed through this process until it is
+ * ready; its last lines are kept for the report if it fails.
+ */
+final class SuccessorProcess {
+
+    private static final Logger LOG = System.getLogger(SuccessorProcess.class.getName());
+    private static final int REPORTED_LINES = 20;
+
+    private final Process process;
+    private final LastLines lastLines = new LastLines(REPORTED_LINES);
+    private final Thread stdoutRelay;
+    private final Thread stderrRelay;
+
+    private SuccessorProcess(Process process) {
+        this.process = process;
+        this.stdoutRelay = Thread.ofPlatform().daemon().name("baton-successor-stdout").start(
+                new OutputRelay(process.getInputStream(), new FileOutputStream(FileDescriptor.out), lastLines));
+        this.stderrRelay = Thread.ofPlatform().daemon().name("baton-successor-stderr").start(
+                new OutputRelay(process.getErrorStream(), new FileOutputStream(FileDescriptor.err), lastLines));
+    }
+
+    /**
+     * Starts {@code command} with this process's environment, less {@code remove}, plus {@code add}.
+     *
+     * @throws IOException if it cannot be started at all (a missing executable, for instance)
+     */
+    static SuccessorProcess start(List<String> command, Map<String, String> add, List<String> remove)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        remove.forEach(builder.environment()::remove);
+        builder.environment().putAll(add);
+        builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
+        return new SuccessorProcess(builder.start());
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Stops the successor: SIGTERM, then SIGKILL if it has not exited within {@code grace}; returns once
+     * it has exited and been reaped.
+     */
+    void stop(Duration grace, String logPrefix) {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.log(Level.WARNING, logPrefix + "successor pid " + process.pid() + " did not exit within "
+                            + grace.toSeconds() + "s of SIGTERM; sending SIGKILL");
+                    process.destroyForcibly();
+                }
+                process.waitFor();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** How it exited, such as {@code "exited with status 1"}; call after it exited. */
+    String exitDescription() {
+        int status = process.exitValue();
+        if (status > 128 && status < 128 + 65) {
+            return "exited with status " + status + " (killed by signal " + (status - 128) + ")";
+        }
+        return "exited with status " + status;
+    }
+
+    /** Its last lines of output, once the relays have read what it wrote before it exited. */
+    List<String> lastLines() {
+        try {
+            stdoutRelay.join(Duration.ofSeconds(2));
+            stderrRelay.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return lastLines.snapshot();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.baton;
+
+import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.Sockets;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+/**
+ * Tells systemd about this service through {@code $NOTIFY_SOCKET} (the sd_notify protocol: one
+ * datagram of {@code KEY=value} lines). Does nothing when the variable is not set. A failure to
+ * notify is logged, never thrown: the service keeps serving.
+ */
+final class SystemdNotifier {
+
+    private static final Logger LOG = System.getLogger(SystemdNotifier.class.getName());
+
+    private final String socket;
+    private final String logPrefix;
+
+    private SystemdNotifier(String socket, String logPrefix) {
+        this.socket = socket;
+        this.logPrefix = logPrefix;
+    }
+
+    static SystemdNotifier fromEnvironment(Map<String, String> environment, String logPrefix) {
+        String socket = environment.get("NOTIFY_SOCKET");
+        return new SystemdNotifier(socket == null || socket.isBlank() ? null : socket, logPrefix);
+    }
+
+    boolean enabled() {
+        return socket != null;
+    }
+
+    /** READY=1, naming this process the main one (a new generation has a new pid). */
+    void ready(long pid, String status) {
+        send("MAINPID=" + pid + "\nREADY=1\nSTATUS=" + status);
+    }
+
+    /** RELOADING=1 with the monotonic time systemd asks for, at the start of an upgrade. */
+    void reloading(String status) {
+        // System.nanoTime() reads CLOCK_MONOTONIC on Linux, the clock MONOTONIC_USEC is on.
+        send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000 + "\nSTATUS=" + status);
+    }
+
+    /** READY=1 again after a failed upgrade, so systemd ends the reload. */
+    void reloadFailed(String status) {
+        send("READY=1\nSTATUS=" + status);
+    }
+
+    void stopping(String status) {
+        send("STOPPING=1\nSTATUS=" + status);
+    }
+
+    private void send(String message) {
+        if (socket == null) {
+            return;
+        }
+        try {
+            int fd = Sockets.newUnixSocket(Sockets.SOCK_DGRAM);
+            try {
+                Sockets.sendDatagram(fd, socket, message.getBytes(StandardCharsets.UTF_8));
+            } finally {
+                Descriptors.closeQuietly(fd);
+            }
+            LOG.log(Level.DEBUG, () -> logPrefix + "sd_notify: " + message.replace('\n', ' '));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot notify systemd at " + socket + ": " + e.getMessage());
+        }
+    }
+}

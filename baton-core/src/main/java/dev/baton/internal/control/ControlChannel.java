@@ -1,0 +1,142 @@
+package dev.baton.internal.control;
+
+import dev.baton.internal.os.DescriptorPassing;
+import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.Errno;
+import dev.baton.internal.os.PeerCredentials;
+import dev.baton.internal.os.Sockets;
+import dev.baton.internal.os.SystemCallException;
+import dev.baton.internal.protocol.Message;
+import dev.baton.internal.protocol.MessageCodec;
+import dev.baton.internal.protocol.ProtocolException;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One connection of the control protocol: a connected SOCK_SEQPACKET Unix socket that moves one
+ * {@link Message} per packet, with descriptors attached where the message calls for them.
+ *
+ * <p>Every receive is bounded by a timeout. Whatever is wrong with a received packet (oversized,
+ * truncated, malformed, another version, a wrong number of descriptors), the descriptors that came
+ * with it are closed before the error is thrown, so a hostile peer cannot make this process leak.
+ * One thread uses a channel at a time.
+ */
+public final class ControlChannel implements AutoCloseable {
+
+    private final int fd;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private ControlChannel(int fd) {
+        this.fd = fd;
+    }
+
+    /** Takes ownership of a connected socket. */
+    static ControlChannel of(int fd, Duration ioTimeout) throws SystemCallException {
+        Sockets.setTimeouts(fd, ioTimeout);
+        return new ControlChannel(fd);
+    }
+
+    /**
+     * Connects to the control socket at {@code path}.
+     *
+     * @throws IOException naming the path and the reason: no such socket, nobody listening, no permission
+     */
+    public static ControlChannel connect(Path path, Duration ioTimeout) throws IOException {
+        int fd = Sockets.newUnixSocket(Sockets.SOCK_SEQPACKET);
+        try {
+            Sockets.setTimeouts(fd, ioTimeout);
+            Sockets.connect(fd, path);
+            return new ControlChannel(fd);
+        } catch (SystemCallException e) {
+            Descriptors.closeQuietly(fd);
+            throw new IOException(switch (e.errno()) {
+                case Errno.ENOENT -> "no control socket at " + path + ": is the service running under this name?";
+                case Errno.ECONNREFUSED -> "nothing is listening on the control socket " + path
+                        + ": the service that made it is gone";
+                case Errno.EACCES, Errno.EPERM -> "permission denied on the control socket " + path
+                        + ": only its owner (or root) may use it";
+                default -> "cannot connect to the control socket " + path + ": " + e.getMessage();
+            }, e);
+        }
+    }
+
+    /** Who is at the other end. */
+    public PeerCredentials peer() throws SystemCallException {
+        return Sockets.peerCredentials(fd);
+    }
+
+    /** Sends {@code message} with {@code fds} attached; the descriptors stay the caller's. */
+    public void send(Message message, int... fds) throws IOException {
+        if (fds.length != message.descriptorCount()) {
+            throw new IllegalArgumentException(message.getClass().getSimpleName() + " carries "
+                    + message.descriptorCount() + " descriptors, not " + fds.length);
+        }
+        DescriptorPassing.send(fd, MessageCodec.encode(message), fds);
+    }
+
+    /**
+     * Receives one message, waiting at most {@code timeout}.
+     *
+     * @throws SocketTimeoutException if none arrives in time
+     * @throws EOFException if the peer closed the connection
+     * @throws ProtocolException if the packet is not an acceptable message (its descriptors are closed)
+     */
+    public Envelope receive(Duration timeout) throws IOException {
+        if (Descriptors.awaitReadable(new int[] {fd}, timeout) < 0) {
+            throw new SocketTimeoutException("no control message within " + timeout.toMillis() + " ms");
+        }
+        DescriptorPassing.Received received =
+                DescriptorPassing.receive(fd, MessageCodec.MAX_MESSAGE_BYTES, MessageCodec.MAX_DESCRIPTORS);
+        try {
+            if (received.endOfStream()) {
+                throw new EOFException("the peer closed the control connection");
+            }
+            if (received.truncated()) {
+                throw new ProtocolException("control message larger than " + MessageCodec.MAX_MESSAGE_BYTES
+                        + " bytes refused");
+            }
+            if (received.controlTruncated()) {
+                throw new ProtocolException("control message with more than " + MessageCodec.MAX_DESCRIPTORS
+                        + " descriptors refused");
+            }
+            Message message = MessageCodec.decode(received.data());
+            if (received.fds().length != message.descriptorCount()) {
+                throw new ProtocolException("a " + message.getClass().getSimpleName() + " message came with "
+                        + received.fds().length + " descriptors; it carries " + message.descriptorCount());
+            }
+            return new Envelope(message, received.fds());
+        } catch (IOException | RuntimeException e) {
+            closeAll(received.fds());
+            throw e;
+        }
+    }
+
+    /** Receives a message that carries no descriptors. */
+    public Message receiveMessage(Duration timeout) throws IOException {
+        return receive(timeout).message();
+    }
+
+    /** Sends {@code request} and returns the reply. */
+    public Message request(Message request, Duration timeout) throws IOException {
+        send(request);
+        return receiveMessage(timeout);
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            Descriptors.closeQuietly(fd);
+        }
+    }
+
+    /** Closes descriptors this process received and will not use. */
+    public static void closeAll(int[] fds) {
+        for (int received : fds) {
+            Descriptors.closeQuietly(received);
+        }
+    }
+}
