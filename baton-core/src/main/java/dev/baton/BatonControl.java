@@ -1,0 +1,94 @@
+package dev.baton;
+
+import dev.baton.internal.control.ControlChannel;
+import dev.baton.internal.control.ControlSocket;
+import dev.baton.internal.protocol.Message;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * A client of a running service's control socket: what {@code baton reload | status | stop} use.
+ * Each call opens a connection of its own. Only the socket's owner (or root) is let in.
+ */
+public final class BatonControl {
+
+    private final Path socket;
+    private final Duration timeout;
+
+    private BatonControl(Path socket, Duration timeout) {
+        this.socket = socket;
+        this.timeout = timeout;
+    }
+
+    /** The service called {@code name}, in the default control directory of this user. */
+    public static BatonControl forService(String name) {
+        return at(ControlSocket.path(ControlSocket.directory(System.getenv()), name));
+    }
+
+    /** The service whose control socket is at {@code socket}. */
+    public static BatonControl at(Path socket) {
+        return new BatonControl(Objects.requireNonNull(socket, "socket"), BatonOptions.DEFAULT_CONTROL_TIMEOUT);
+    }
+
+    /** The control socket this client talks to. */
+    public Path socket() {
+        return socket;
+    }
+
+    /**
+     * Asks for an upgrade (or, under a supervisor, a worker replacement) and waits for its result.
+     *
+     * @param wait how long to wait for the result: the service's ready timeout and a margin
+     * @throws IOException if the service cannot be reached, or refuses this client
+     */
+    public UpgradeResult reload(Duration wait) throws IOException {
+        try (ControlChannel channel = ControlChannel.connect(socket, timeout)) {
+            return switch (channel.request(new Message.ReloadRequest(), wait)) {
+                case Message.ReloadResult r -> new UpgradeResult(
+                        r.succeeded() ? UpgradeResult.Outcome.SUCCEEDED
+                                : r.pid() == 0 ? UpgradeResult.Outcome.REFUSED : UpgradeResult.Outcome.FAILED,
+                        r.pid(), r.generation(), Duration.ofMillis(r.readyMillis()), r.message(), r.output());
+                case Message reply -> throw unexpected(reply);
+            };
+        }
+    }
+
+    /** The service's state. */
+    public ServiceStatus status() throws IOException {
+        try (ControlChannel channel = ControlChannel.connect(socket, timeout)) {
+            return switch (channel.request(new Message.StatusRequest(), timeout)) {
+                case Message.StatusReply s -> new ServiceStatus(s.pid(), s.name(), s.mode(), s.state(),
+                        s.listeners().stream().map(l -> l.name() + "=" + l.address()).toList(),
+                        s.processes().stream().map(p -> new ServiceStatus.ProcessStatus(p.pid(), p.generation(),
+                                p.state(), Instant.ofEpochMilli(p.startedEpochMillis()))).toList(),
+                        s.lastReload());
+                case Message reply -> throw unexpected(reply);
+            };
+        }
+    }
+
+    /**
+     * Asks the service to stop: gracefully (it drains), or at once if {@code now}.
+     *
+     * @return the pid that will stop
+     */
+    public long stop(boolean now) throws IOException {
+        try (ControlChannel channel = ControlChannel.connect(socket, timeout)) {
+            return switch (channel.request(new Message.StopRequest(now), timeout)) {
+                case Message.StopAck ack -> ack.pid();
+                case Message reply -> throw unexpected(reply);
+            };
+        }
+    }
+
+    private IOException unexpected(Message reply) {
+        if (reply instanceof Message.Refused refused) {
+            return new IOException("the service at " + socket + " refused: " + refused.reason());
+        }
+        return new IOException("the service at " + socket + " answered with an unexpected "
+                + reply.getClass().getSimpleName());
+    }
+}
