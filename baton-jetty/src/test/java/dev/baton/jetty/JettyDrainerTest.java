@@ -248,6 +248,80 @@ class JettyDrainerTest {
         assertThatThrownBy(() -> new RawHttpConnection(server.port).close()).isInstanceOf(ConnectException.class);
     }
 
+    @Test
+    void handover_newConnectionsDuringDrain_everyRequestAnswered200ByOneOfTheServers() throws Throwable {
+        TestServer old = start(Duration.ofSeconds(1));
+        TestServer successor = new TestServer("successor", NativeSocket.duplicateChannel(old.listener), Duration.ofSeconds(1));
+        toClose.add(successor::stop);
+        int clients = 8;
+        ConnectingClient[] load = new ConnectingClient[clients];
+        ExecutorService threads = Executors.newFixedThreadPool(clients);
+        toClose.add(threads::shutdownNow);
+        List<Future<?>> running = new ArrayList<>();
+        for (int i = 0; i < clients; i++) {
+            load[i] = new ConnectingClient(old.port);
+            running.add(threads.submit(load[i]));
+        }
+        await().atMost(WAIT).until(() -> ConnectingClient.total(load, "server") >= 300);
+
+        old.drainer.drain().get(15, TimeUnit.SECONDS);
+        long afterDrain = ConnectingClient.total(load, "successor");
+        await().atMost(WAIT).until(() -> ConnectingClient.total(load, "successor") >= afterDrain + 300);
+        for (ConnectingClient client : load) {
+            client.stop = true;
+        }
+        for (Future<?> future : running) {
+            future.get(30, TimeUnit.SECONDS);
+        }
+
+        for (ConnectingClient client : load) {
+            assertThat(client.failure).as("a request failed during the handover").isNull();
+        }
+        assertThat(old.drainer.openConnections()).isZero();
+    }
+
+    /** A closed-loop client that opens a new connection for every two requests, never retrying. */
+    private static final class ConnectingClient implements Runnable {
+        final int port;
+        final java.util.concurrent.ConcurrentHashMap<String, Long> answeredBy = new java.util.concurrent.ConcurrentHashMap<>();
+        volatile boolean stop;
+        volatile Exception failure;
+
+        ConnectingClient(int port) {
+            this.port = port;
+        }
+
+        static long total(ConnectingClient[] load, String server) {
+            long total = 0;
+            for (ConnectingClient client : load) {
+                total += client.answeredBy.getOrDefault(server, 0L);
+            }
+            return total;
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stop) {
+                    try (RawHttpConnection connection = new RawHttpConnection(port)) {
+                        for (int i = 0; i < 2; i++) {
+                            RawResponse response = connection.exchange("/");
+                            if (response.status() != 200) {
+                                throw new IOException("status " + response.status());
+                            }
+                            answeredBy.merge(response.headers().get("x-server"), 1L, Long::sum);
+                            if (response.closesConnection()) {
+                                break;
+                            }
+                        }
+                    }
+                }
+            } catch (Exception e) {
+                failure = e;
+            }
+        }
+    }
+
     private static long sum(LoadClient[] load, java.util.function.ToLongFunction<LoadClient> counter) {
         long total = 0;
         for (LoadClient client : load) {

@@ -9,7 +9,13 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
+import java.io.FileDescriptor;
 import java.lang.invoke.MethodHandle;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Method;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.nio.channels.spi.SelectorProvider;
 import java.nio.channels.ServerSocketChannel;
 
 /**
@@ -43,6 +49,22 @@ final class NativeSocket implements AutoCloseable {
             throw new IllegalStateException("dup(" + original + ") failed");
         }
         return new NativeSocket(copy);
+    }
+
+    /**
+     * Duplicates the descriptor of the channel and adopts the copy as a second channel, as a successor
+     * process adopts an inherited listener (needs {@code --add-opens java.base/sun.nio.ch}).
+     */
+    static ServerSocketChannel duplicateChannel(ServerSocketChannel channel) throws Throwable {
+        NativeSocket copy = dup(channel);
+        Class<?> impl = Class.forName("sun.nio.ch.ServerSocketChannelImpl");
+        Constructor<?> constructor = impl.getDeclaredConstructor(
+                SelectorProvider.class, ProtocolFamily.class, FileDescriptor.class, boolean.class);
+        constructor.setAccessible(true);
+        Method newFd = Class.forName("sun.nio.ch.IOUtil").getDeclaredMethod("newFD", int.class);
+        newFd.setAccessible(true);
+        return (ServerSocketChannel) constructor.newInstance(
+                SelectorProvider.provider(), StandardProtocolFamily.INET6, newFd.invoke(null, copy.fd), true);
     }
 
     /** Waits up to the timeout for a connection to accept, accepts it, and closes it at once. */

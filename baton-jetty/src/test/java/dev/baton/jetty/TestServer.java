@@ -30,8 +30,11 @@ final class TestServer {
     private final CountDownLatch slowRelease = new CountDownLatch(1);
 
     TestServer(Duration idleGrace) throws Exception {
-        listener = ServerSocketChannel.open();
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        this("server", bound(), idleGrace);
+    }
+
+    TestServer(String name, ServerSocketChannel listener, Duration idleGrace) throws Exception {
+        this.listener = listener;
         port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         server = new Server();
         server.addConnector(BatonJetty.connector(server, listener));
@@ -44,12 +47,19 @@ final class TestServer {
                         throw new IllegalStateException("slow request never released");
                     }
                 }
+                response.getHeaders().put("X-Server", name);
                 answerOk(response, callback);
                 return true;
             }
         });
         drainer = (JettyDrainer) BatonJetty.drainer(server, idleGrace);
         server.start();
+    }
+
+    private static ServerSocketChannel bound() throws IOException {
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        return listener;
     }
 
     static void answerOk(Response response, Callback callback) {
