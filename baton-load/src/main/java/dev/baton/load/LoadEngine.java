@@ -46,6 +46,7 @@ final class LoadEngine implements LoadRun {
     private final ValueCounts pids = new ValueCounts();
     private final ValueCounts generations = new ValueCounts();
     private final List<FailureSample> samples = new ArrayList<>();
+    private final AtomicInteger sampleSlots = new AtomicInteger();
 
     private LoadEngine(LoadOptions options) {
         this.options = options;
@@ -189,12 +190,11 @@ final class LoadEngine implements LoadRun {
         }
     }
 
-    /** Counts a failure; returns whether a sample of it is still wanted. */
+    /** Counts a failure; returns whether a sample of it is wanted (the first few only). */
     boolean failed(FailureKind kind) {
         failures.get(kind).increment();
-        synchronized (samples) {
-            return samples.size() < LoadReport.MAX_SAMPLE_FAILURES;
-        }
+        return sampleSlots.get() < LoadReport.MAX_SAMPLE_FAILURES
+                && sampleSlots.getAndIncrement() < LoadReport.MAX_SAMPLE_FAILURES;
     }
 
     void sample(FailureSample sample) {

@@ -11,6 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,6 +267,31 @@ class LoadGeneratorTest {
         assertThat(report.elapsed()).isGreaterThanOrEqualTo(Duration.ofMillis(400));
         assertThat(report.sampleFailures()).first()
                 .satisfies(sample -> assertThat(sample.detail()).contains("no complete response within 200 ms"));
+    }
+
+    @Test
+    void timeout_connectionNeverAccepted_countedAsTimeout() throws Exception {
+        // A listener that never accepts, its accept queue filled: Linux drops further SYNs, so connect hangs.
+        ServerSocket full = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
+        toClose.add(full);
+        InetSocketAddress target = new InetSocketAddress(full.getInetAddress(), full.getLocalPort());
+        for (int i = 0; i < 4; i++) {
+            Socket filler = new Socket();
+            toClose.add(filler);
+            try {
+                filler.connect(target, 200);
+            } catch (SocketTimeoutException e) {
+                break;
+            }
+        }
+
+        LoadReport report = runToEnd(requests(target, 1, 2).withConnectTimeout(Duration.ofMillis(200)));
+
+        assertThat(report.failuresByKind()).containsEntry(FailureKind.TIMEOUT, 2L);
+        assertThat(report.sampleFailures()).first().satisfies(sample -> {
+            assertThat(sample.requestOnConnection()).isZero();
+            assertThat(sample.detail()).containsIgnoringCase("timed out");
+        });
     }
 
     @Test
