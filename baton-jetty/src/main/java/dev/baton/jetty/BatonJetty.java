@@ -11,6 +11,7 @@ import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * The entry point of Baton's Jetty 12 adapter: connectors opened on Baton listeners, and the
@@ -84,9 +85,10 @@ public final class BatonJetty {
      * Creates the drainer of a server and installs, just below the server, the handler that answers
      * requests with {@code Connection: close} while draining.
      *
-     * <p>Call it after {@link Server#setHandler} and before {@link Server#start()}: replacing the
-     * server's handler afterwards removes the drain handler (the drainer then logs a warning when it
-     * drains, and kept-alive connections are only closed once idle). Connectors made by
+     * <p>Call it before {@link Server#start()}. If the server's handler is set or replaced after this
+     * call, the drain handler is inserted again when the server starts; replacing the handler of a
+     * running server removes it (the drainer then logs a warning when it drains, and kept-alive
+     * connections are only closed once idle). Connectors made by
      * {@link #connector} are drained exactly as {@link dev.baton.Drainer} promises; other network
      * connectors are closed, and their connections drained the same way.
      *
@@ -110,7 +112,16 @@ public final class BatonJetty {
                     "create the drainer before starting the server; server is " + server.getState());
         }
         DrainState state = new DrainState();
-        server.insertHandler(new DrainHandler(state));
+        DrainHandler handler = new DrainHandler(state);
+        server.insertHandler(handler);
+        server.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(LifeCycle event) {
+                if (server.getDescendant(DrainHandler.class) != handler) {
+                    server.insertHandler(handler);
+                }
+            }
+        });
         return new JettyDrainer(server, state, idleGrace);
     }
 

@@ -4,12 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.Drainer;
 import dev.baton.jetty.RawHttpConnection.RawResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.util.Callback;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -209,6 +216,52 @@ class JettyDrainerTest {
         assertThat(busy.awaitClosedByServer()).isTrue();
         await().atMost(WAIT).until(drained::isDone);
         server.releaseSlow();
+    }
+
+    @Test
+    void drainer_createdBeforeSetHandler_stillAnswersWithConnectionClose() throws Exception {
+        ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        Server server = new Server();
+        server.addConnector(BatonJetty.connector(server, listener));
+        Drainer drainer = BatonJetty.drainer(server, LONG_GRACE);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                TestServer.answerOk(response, callback);
+                return true;
+            }
+        });
+        server.start();
+        toClose.add(server::stop);
+        RawHttpConnection client = new RawHttpConnection(port);
+        toClose.add(client);
+        client.exchange("/");
+
+        CompletableFuture<Void> drained = drainer.drain();
+        RawResponse response = client.exchange("/");
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.closesConnection()).isTrue();
+        client.close();
+        await().atMost(WAIT).until(drained::isDone);
+    }
+
+    @Test
+    void drainer_serverAlreadyStarted_throwsIllegalState() throws Exception {
+        TestServer server = start(LONG_GRACE);
+        assertThatThrownBy(() -> BatonJetty.drainer(server.server))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("STARTED");
+    }
+
+    @Test
+    void connector_closedListener_throwsIllegalArgument() throws Exception {
+        ServerSocketChannel listener = ServerSocketChannel.open();
+        listener.close();
+        assertThatThrownBy(() -> BatonJetty.connector(new Server(), listener))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("closed");
     }
 
     @Test
