@@ -1,0 +1,56 @@
+package dev.baton.cli;
+
+import dev.baton.BatonOptions;
+import dev.baton.demo.DemoServer;
+import dev.baton.demo.DemoServerOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code baton demo-server}: one generation of the demo Jetty server, upgraded by SIGHUP or SIGUSR2. */
+@Command(name = "demo-server",
+        description = {"Run the demo server: GET / says which pid and generation answered; GET /sleep?ms=N "
+                + "sleeps first. SIGHUP or SIGUSR2 upgrades it (the config file is read again), SIGTERM stops it "
+                + "gracefully."})
+final class DemoServerCommand implements Callable<Integer> {
+
+    @Option(names = "--port", required = true, paramLabel = "PORT", description = "The TCP port to serve on.")
+    int port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "The address to listen on; empty for every address (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file read at every start: "
+            + "greeting=..., warmup.ms=N, startup.exit.status=N.")
+    Path config;
+
+    @Option(names = "--pidfile", paramLabel = "FILE", description = "Keep the serving generation's pid here.")
+    Path pidFile;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "The service name (default: demo-PORT).")
+    String name;
+
+    @Option(names = "--ready-timeout", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long a new generation may take to be ready (default: ${DEFAULT-VALUE}).")
+    long readyTimeoutSeconds;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long an old generation may drain before it is hammered (default: ${DEFAULT-VALUE}).")
+    long drainTimeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure();
+        BatonOptions baton = BatonOptions.defaults()
+                .withName(name != null ? name : DemoServerOptions.defaultName(port))
+                .withPidFile(pidFile)
+                .withReadyTimeout(Duration.ofSeconds(readyTimeoutSeconds))
+                .withDrainTimeout(Duration.ofSeconds(drainTimeoutSeconds));
+        PrintStream err = System.err;
+        return DemoServer.run(new DemoServerOptions(host, port, config, baton), err);
+    }
+}

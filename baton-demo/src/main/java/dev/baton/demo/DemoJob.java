@@ -1,0 +1,259 @@
+package dev.baton.demo;
+
+import dev.baton.BatonControl;
+import dev.baton.ServiceStatus;
+import dev.baton.UpgradeResult;
+import dev.baton.load.LoadGenerator;
+import dev.baton.load.LoadOptions;
+import dev.baton.load.LoadReport;
+import dev.baton.load.LoadRun;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The main job, {@code baton demo}: starts the demo server, drives a closed-loop load that never
+ * retries, upgrades the server several times meanwhile, and reports every request and every upgrade.
+ */
+public final class DemoJob {
+
+    private static final Duration READY_WAIT = Duration.ofSeconds(60);
+    private static final Duration RELOAD_WAIT = Duration.ofSeconds(75);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(40);
+
+    /**
+     * What a run measured.
+     *
+     * @param load the load's report
+     * @param upgrades each upgrade, in order
+     * @param serverLog where the server's output went
+     */
+    public record Outcome(LoadReport load, List<UpgradeTiming> upgrades, Path serverLog) {
+
+        /** Whether no request failed and every upgrade succeeded. */
+        public boolean passed() {
+            return load.hasNoFailures() && upgrades.stream().allMatch(UpgradeTiming::succeeded);
+        }
+    }
+
+    private final DemoJobOptions options;
+    private final PrintStream out;
+    private final Path log;
+    private final int port;
+    private final String name;
+    private final BatonControl control;
+    private final ConcurrentHashMap<Integer, Duration> drainTimes = new ConcurrentHashMap<>();
+    private final List<CompletableFuture<?>> drains = new ArrayList<>();
+
+    private DemoJob(DemoJobOptions options, PrintStream out) throws IOException {
+        this.options = options;
+        this.out = out;
+        this.port = options.port() != 0 ? options.port() : freePort();
+        this.name = DemoServerOptions.defaultName(port);
+        this.log = options.workDirectory().resolve("demo-server.log");
+        this.control = BatonControl.forService(name);
+    }
+
+    /** Runs the job; prints progress and the result table on {@code out}. */
+    public static Outcome run(DemoJobOptions options, PrintStream out) throws IOException, InterruptedException {
+        return new DemoJob(options, out).run();
+    }
+
+    private Outcome run() throws IOException, InterruptedException {
+        Files.createDirectories(options.workDirectory());
+        Path config = options.workDirectory().resolve("demo.properties");
+        Files.writeString(config, "greeting=" + DemoConfig.DEFAULT_GREETING + "\n", StandardCharsets.UTF_8);
+        List<String> command = new ArrayList<>(options.serverCommand());
+        command.addAll(List.of("--port", Integer.toString(port), "--name", name, "--config", config.toString(),
+                "--pidfile", options.workDirectory().resolve("demo-server.pid").toString()));
+        out.printf("Starting the demo server on 127.0.0.1:%d (its log: %s)%n", port, log);
+        Process server = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        try {
+            awaitServing(server);
+            out.printf("Load: %d %s connections for %ds, never retrying; %d upgrades meanwhile%n",
+                    options.connections(), options.mode().label(), options.duration().toSeconds(), options.upgrades());
+            Outcome outcome = drive();
+            print(outcome);
+            return outcome;
+        } finally {
+            stopServer(server);
+        }
+    }
+
+    private void awaitServing(Process server) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + READY_WAIT.toNanos();
+        while (true) {
+            if (!server.isAlive()) {
+                throw new IOException("the demo server exited with status " + server.exitValue()
+                        + " before it was ready; its log: " + log + "\n" + tail(log));
+            }
+            try {
+                if (control.status().state().equals("serving")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening on its control socket yet
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the demo server was not ready within " + READY_WAIT.toSeconds()
+                        + "s; its log: " + log);
+            }
+            server.waitFor(100, TimeUnit.MILLISECONDS); // returns at once if it exits
+        }
+    }
+
+    private Outcome drive() throws IOException, InterruptedException {
+        LoadOptions loadOptions = LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+                .withConnections(options.connections())
+                .withDuration(options.duration())
+                .withMode(options.mode());
+        List<UpgradeTiming> upgrades = new ArrayList<>();
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().daemon().name("demo-progress").factory());
+        try (LoadRun load = LoadGenerator.start(loadOptions)) {
+            progress.scheduleAtFixedRate(() -> printProgress(load, upgrades.size()), 1, 1, TimeUnit.SECONDS);
+            long start = System.nanoTime();
+            for (int i = 1; i <= options.upgrades(); i++) {
+                long at = start + options.duration().toNanos() * i / (options.upgrades() + 1);
+                long wait = at - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                UpgradeTiming timing = upgrade(i);
+                synchronized (upgrades) {
+                    upgrades.add(timing);
+                }
+            }
+            LoadReport report = load.awaitEnd();
+            progress.shutdownNow();
+            clearProgress();
+            awaitDrains();
+            List<UpgradeTiming> measured = upgrades.stream()
+                    .map(u -> new UpgradeTiming(u.number(), u.oldPid(), u.newPid(), u.succeeded(), u.untilReady(),
+                            Optional.ofNullable(drainTimes.get(u.number())), u.message()))
+                    .toList();
+            return new Outcome(report, measured, log);
+        } finally {
+            progress.shutdownNow();
+        }
+    }
+
+    private UpgradeTiming upgrade(int number) throws IOException {
+        long oldPid = control.status().pid();
+        long start = System.nanoTime();
+        UpgradeResult result = control.reload(RELOAD_WAIT);
+        Duration untilReady = Duration.ofNanos(System.nanoTime() - start);
+        if (result.succeeded()) {
+            long readyAt = System.nanoTime();
+            ProcessHandle.of(oldPid).ifPresent(old -> drains.add(old.onExit().thenRun(() ->
+                    drainTimes.put(number, Duration.ofNanos(System.nanoTime() - readyAt)))));
+        }
+        return new UpgradeTiming(number, oldPid, result.successorPid(), result.succeeded(), untilReady,
+                Optional.empty(), result.message());
+    }
+
+    private void awaitDrains() throws InterruptedException {
+        try {
+            CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new)).get(STOP_WAIT.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // reported as "still draining" in the table
+        }
+    }
+
+    private void stopServer(Process server) throws InterruptedException {
+        try {
+            long pid = control.stop(false);
+            Optional<ProcessHandle> serving = ProcessHandle.of(pid);
+            if (serving.isPresent()) {
+                serving.get().onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            out.println("Could not stop the demo server through its control socket (" + e.getMessage()
+                    + "); terminating it");
+            ProcessHandle.allProcesses()
+                    .filter(p -> p.info().commandLine().map(c -> c.contains("--name " + name)).orElse(false))
+                    .forEach(ProcessHandle::destroy);
+        }
+        if (!server.waitFor(STOP_WAIT.toSeconds(), TimeUnit.SECONDS)) {
+            server.destroyForcibly();
+            server.waitFor();
+        }
+    }
+
+    private boolean interactive() {
+        return System.console() != null && out == System.out;
+    }
+
+    private void printProgress(LoadRun load, int upgradesDone) {
+        String line = load.snapshot().toProgressLine() + "  upgrades " + upgradesDone + "/" + options.upgrades();
+        if (interactive()) {
+            out.print("\r" + line + "   ");
+        } else {
+            out.println(line);
+        }
+        out.flush();
+    }
+
+    private void clearProgress() {
+        if (interactive()) {
+            out.print("\r" + " ".repeat(100) + "\r");
+        }
+    }
+
+    private void print(Outcome outcome) {
+        out.println();
+        out.print(outcome.load().toTable());
+        out.println();
+        out.println("Upgrades");
+        out.printf("  %-3s %-10s %-10s %-10s %-12s %s%n", "#", "old pid", "new pid", "result", "ready after",
+                "old drained after");
+        for (UpgradeTiming u : outcome.upgrades()) {
+            out.printf("  %-3d %-10d %-10s %-10s %-12s %s%n", u.number(), u.oldPid(),
+                    u.newPid() == 0 ? "-" : Long.toString(u.newPid()), u.succeeded() ? "ok" : "FAILED",
+                    u.untilReady().toMillis() + " ms",
+                    u.untilDrained().map(d -> d.toMillis() + " ms").orElse(u.succeeded() ? "still draining" : "-"));
+            if (!u.succeeded()) {
+                out.println("      " + u.message());
+            }
+        }
+        out.println();
+        out.println(outcome.passed()
+                ? "PASS: zero failed requests across " + outcome.upgrades().size() + " upgrades"
+                : "FAIL: " + outcome.load().failures() + " failed requests, "
+                        + outcome.upgrades().stream().filter(u -> !u.succeeded()).count() + " failed upgrades");
+    }
+
+    private static String tail(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(cannot read " + file + ": " + e.getMessage() + ")";
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

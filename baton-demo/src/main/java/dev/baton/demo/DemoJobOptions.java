@@ -1,0 +1,49 @@
+package dev.baton.demo;
+
+import dev.baton.load.ConnectionMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How {@code baton demo} (and {@code baton bench}) run: the demo server under a closed-loop load,
+ * upgraded several times meanwhile.
+ *
+ * @param serverCommand the command that starts the demo server, up to and including {@code demo-server}
+ * @param port the port, or 0 for a free one
+ * @param connections the load's concurrent connections
+ * @param duration how long the load runs
+ * @param upgrades how many upgrades happen during it, evenly spaced
+ * @param mode keep-alive or a new connection per request
+ * @param workDirectory where the server's log, pidfile and configuration go
+ */
+public record DemoJobOptions(List<String> serverCommand, int port, int connections, Duration duration, int upgrades,
+        ConnectionMode mode, Path workDirectory) {
+
+    public static final int DEFAULT_CONNECTIONS = 32;
+    public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
+    public static final int DEFAULT_UPGRADES = 5;
+
+    public DemoJobOptions {
+        serverCommand = List.copyOf(serverCommand);
+        Objects.requireNonNull(duration, "duration");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(workDirectory, "workDirectory");
+        if (serverCommand.isEmpty()) {
+            throw new IllegalArgumentException("serverCommand is empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
+        }
+        if (connections < 1 || connections > 10_000) {
+            throw new IllegalArgumentException("connections must be 1 to 10000, not " + connections);
+        }
+        if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("duration must be 1s to 1h, not " + duration);
+        }
+        if (upgrades < 0 || upgrades > 100) {
+            throw new IllegalArgumentException("upgrades must be 0 to 100, not " + upgrades);
+        }
+    }
+}
