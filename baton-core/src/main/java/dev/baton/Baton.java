@@ -16,7 +16,7 @@ import java.util.Optional;
  * <pre>{@code
  * try (Baton baton = Baton.open(BatonOptions.defaults().withName("shop"))) {
  *     ServerSocketChannel http = baton.listen("http", ListenAddress.parse(":8080"));
- *     ... start a server on http, and baton.register(its Drainer) ...
+ *     ... start a server on http, and baton.register(it, through its adapter) ...
  *     baton.ready();          // after any warm-up
  *     baton.awaitStopped();   // returns once this generation has drained
  * }
@@ -84,9 +84,9 @@ public final class Baton implements AutoCloseable {
         return lifecycle.listeners().active();
     }
 
-    /** Registers a server to drain when this generation stops serving. */
-    public void register(Drainer drainer) {
-        lifecycle.register(Objects.requireNonNull(drainer, "drainer"));
+    /** Registers a server: it starts accepting when this generation serves, and drains when it stops serving. */
+    public void register(ManagedServer server) {
+        lifecycle.register(Objects.requireNonNull(server, "server"));
     }
 
     /** Adds hooks into this generation's lifecycle. */

@@ -53,7 +53,7 @@ final class Lifecycle {
     private final SystemdNotifier notifier;
     private final PidFile pidFile;
     private final OldGenerations oldGenerations = new OldGenerations();
-    private final List<Drainer> drainers = new CopyOnWriteArrayList<>();
+    private final List<ManagedServer> servers = new CopyOnWriteArrayList<>();
     private final List<LifecycleListener> lifecycleListeners = new CopyOnWriteArrayList<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CompletableFuture<String> hammerRequest = new CompletableFuture<>();
@@ -169,8 +169,8 @@ final class Lifecycle {
         return listeners;
     }
 
-    void register(Drainer drainer) {
-        drainers.add(drainer);
+    void register(ManagedServer server) {
+        servers.add(server);
     }
 
     void addLifecycleListener(LifecycleListener listener) {
@@ -208,6 +208,9 @@ final class Lifecycle {
         }
         if (pidFile != null) {
             pidFile.write(pid);
+        }
+        for (ManagedServer server : servers) {
+            server.startAccepting();
         }
         notifier.ready(pid, "serving generation " + generation);
         oldGenerations.enforce(options.maxDrainingGenerations(), logPrefix);
@@ -509,11 +512,11 @@ final class Lifecycle {
         }
         fire(listener -> listener.drainingStarted(generation));
         List<CompletableFuture<Void>> drains = new ArrayList<>();
-        for (Drainer drainer : drainers) {
+        for (ManagedServer server : servers) {
             try {
-                drains.add(drainer.drain());
+                drains.add(server.drain());
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, logPrefix + "drainer " + drainer + " failed to start draining", e);
+                LOG.log(Level.WARNING, logPrefix + "server " + server + " failed to start draining", e);
             }
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(drains.toArray(CompletableFuture[]::new));
@@ -524,12 +527,12 @@ final class Lifecycle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
-            LOG.log(Level.WARNING, logPrefix + "a drainer failed", e.getCause());
+            LOG.log(Level.WARNING, logPrefix + "a server failed to drain", e.getCause());
         }
         if (!all.isDone()) {
             int cut = 0;
-            for (Drainer drainer : drainers) {
-                cut += drainer.hammer();
+            for (ManagedServer server : servers) {
+                cut += server.hammer();
             }
             hammered = cut;
             LOG.log(Level.WARNING, logPrefix + "hammer: " + hammerRequest.getNow("a hammer request") + " came with "

@@ -1,7 +1,7 @@
 package dev.baton.demo;
 
 import dev.baton.Baton;
-import dev.baton.Drainer;
+import dev.baton.ManagedServer;
 import dev.baton.jetty.BatonJetty;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,7 +62,7 @@ public final class DemoServer {
         Server server = new Server(threads);
         server.addConnector(BatonJetty.connector(server, http));
         server.setHandler(new DemoHandler(config, baton.pid(), baton.generation()));
-        Drainer drainer = BatonJetty.drainer(server);
+        ManagedServer drainer = BatonJetty.manage(server);
         baton.register(drainer);
         try {
             server.start();

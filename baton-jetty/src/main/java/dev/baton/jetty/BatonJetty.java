@@ -1,6 +1,6 @@
 package dev.baton.jetty;
 
-import dev.baton.Drainer;
+import dev.baton.ManagedServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,14 +15,14 @@ import org.eclipse.jetty.util.component.LifeCycle;
 
 /**
  * The entry point of Baton's Jetty 12 adapter: connectors opened on Baton listeners, and the
- * {@link Drainer} of a server.
+ * {@link ManagedServer} of a server.
  *
  * <p>A static factory without state; every method may be called from any thread, before the server
  * starts.
  */
 public final class BatonJetty {
 
-    /** The idle grace period of {@link #drainer(Server)}. */
+    /** The idle grace period of {@link #manage(Server)}. */
     public static final Duration DEFAULT_IDLE_GRACE = Duration.ofSeconds(1);
 
     private BatonJetty() {}
@@ -73,35 +73,38 @@ public final class BatonJetty {
     }
 
     /**
-     * Creates the drainer of a server with the default idle grace period of one second.
+     * Puts a server under Baton's control, with the default idle grace period of one second.
      *
-     * @see #drainer(Server, Duration)
+     * @see #manage(Server, Duration)
      */
-    public static Drainer drainer(Server server) {
-        return drainer(server, DEFAULT_IDLE_GRACE);
+    public static ManagedServer manage(Server server) {
+        return manage(server, DEFAULT_IDLE_GRACE);
     }
 
     /**
-     * Creates the drainer of a server and installs, just below the server, the handler that answers
-     * requests with {@code Connection: close} while draining.
+     * Puts a server under Baton's control: its connectors accept only once Baton calls
+     * {@link ManagedServer#startAccepting()} (when the generation serves; until then connections wait in
+     * the listening socket's queue), and it drains as {@link ManagedServer#drain()} says. Installs, just
+     * below the server, the handler that answers requests with {@code Connection: close} while draining.
+     * Register the result with {@code Baton.register}.
      *
      * <p>Call it before {@link Server#start()}. If the server's handler is set or replaced after this
      * call, the drain handler is inserted again when the server starts; replacing the handler of a
      * running server removes it (the drainer then logs a warning when it drains, and kept-alive
      * connections are only closed once idle). Connectors made by
-     * {@link #connector} are drained exactly as {@link dev.baton.Drainer} promises; other network
+     * {@link #connector} are drained exactly as {@link dev.baton.ManagedServer} promises; other network
      * connectors are closed, and their connections drained the same way.
      *
      * @param server a server, not yet started, with its connectors added
      * @param idleGrace how long a connection must stay idle after draining began before it is
      *     closed; much shorter than the drain timeout, long enough for a request already on the wire
      *     to arrive (a second is a good value)
-     * @return the drainer to hand to Baton
+     * @return the managed server to register with Baton
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if {@code idleGrace} is not positive
      * @throws IllegalStateException if the server is already started
      */
-    public static Drainer drainer(Server server, Duration idleGrace) {
+    public static ManagedServer manage(Server server, Duration idleGrace) {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(idleGrace, "idleGrace");
         if (idleGrace.isNegative() || idleGrace.isZero()) {

@@ -1,6 +1,6 @@
 package dev.baton.jetty;
 
-import dev.baton.Drainer;
+import dev.baton.ManagedServer;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -20,7 +20,7 @@ import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
 
 /**
- * The {@link Drainer} of a Jetty server: stops accepting, lets requests finish, closes each
+ * The {@link ManagedServer} of a Jetty server: stops accepting, lets requests finish, closes each
  * connection after it answered with {@code Connection: close} or stayed idle for the grace period,
  * and completes when the server holds no connection.
  *
@@ -30,7 +30,7 @@ import org.eclipse.jetty.server.Server;
  * connection is left and no accepted socket is still on its way to the connector. The sweep is the
  * only code that closes idle connections; one sweep runs at a time, as each schedules the next.
  */
-final class JettyDrainer implements Drainer {
+final class JettyDrainer implements ManagedServer {
 
     private static final Logger LOG = System.getLogger(JettyDrainer.class.getName());
 
@@ -46,6 +46,28 @@ final class JettyDrainer implements Drainer {
         this.state = state;
         this.graceNanos = idleGrace.toNanos();
         this.tickMillis = Math.clamp(idleGrace.toMillis() / 10, 10, 100);
+        setAccepting(false);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Until then the acceptor threads wait (Jetty's {@code AbstractConnector.setAccepting}) and new
+     * connections wait in the listening socket's queue, where the serving generation takes them.
+     */
+    @Override
+    public void startAccepting() {
+        if (!started.get()) {
+            setAccepting(true);
+        }
+    }
+
+    private void setAccepting(boolean accepting) {
+        for (Connector connector : server.getConnectors()) {
+            if (connector instanceof AbstractConnector abstractConnector) {
+                abstractConnector.setAccepting(accepting);
+            }
+        }
     }
 
     /**

@@ -7,7 +7,7 @@
  * Server server = new Server();
  * server.addConnector(BatonJetty.connector(server, http));
  * server.setHandler(appHandler);
- * Drainer drainer = BatonJetty.drainer(server, Duration.ofSeconds(1));
+ * ManagedServer drainer = BatonJetty.manage(server, Duration.ofSeconds(1));
  * baton.onDrain(drainer);
  * server.start();
  * baton.ready();

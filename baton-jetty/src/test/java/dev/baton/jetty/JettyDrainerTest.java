@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.Drainer;
+import dev.baton.ManagedServer;
 import dev.baton.jetty.RawHttpConnection.RawResponse;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -219,12 +219,42 @@ class JettyDrainerTest {
     }
 
     @Test
+    void startAccepting_notYetCalled_connectionWaitsInTheQueue_thenAnswered() throws Exception {
+        ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+        int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        Server server = new Server();
+        server.addConnector(BatonJetty.connector(server, listener));
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                TestServer.answerOk(response, callback);
+                return true;
+            }
+        });
+        ManagedServer managed = BatonJetty.manage(server, LONG_GRACE);
+        server.start();
+        toClose.add(server::stop);
+        RawHttpConnection client = new RawHttpConnection(port);
+        toClose.add(client);
+        CompletableFuture<Integer> answer = CompletableFuture.supplyAsync(() -> {
+            try {
+                return client.exchange("/").status();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertThat(answer).failsWithin(Duration.ofMillis(500));
+        managed.startAccepting();
+        assertThat(answer).succeedsWithin(WAIT).isEqualTo(200);
+    }
+
+    @Test
     void drainer_createdBeforeSetHandler_stillAnswersWithConnectionClose() throws Exception {
         ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
         int port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         Server server = new Server();
         server.addConnector(BatonJetty.connector(server, listener));
-        Drainer drainer = BatonJetty.drainer(server, LONG_GRACE);
+        ManagedServer drainer = BatonJetty.manage(server, LONG_GRACE);
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -233,6 +263,7 @@ class JettyDrainerTest {
             }
         });
         server.start();
+        drainer.startAccepting();
         toClose.add(server::stop);
         RawHttpConnection client = new RawHttpConnection(port);
         toClose.add(client);
@@ -250,7 +281,7 @@ class JettyDrainerTest {
     @Test
     void drainer_serverAlreadyStarted_throwsIllegalState() throws Exception {
         TestServer server = start(LONG_GRACE);
-        assertThatThrownBy(() -> BatonJetty.drainer(server.server))
+        assertThatThrownBy(() -> BatonJetty.manage(server.server))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("STARTED");
     }

@@ -52,8 +52,9 @@ final class TestServer {
                 return true;
             }
         });
-        drainer = (JettyDrainer) BatonJetty.drainer(server, idleGrace);
+        drainer = (JettyDrainer) BatonJetty.manage(server, idleGrace);
         server.start();
+        drainer.startAccepting();
     }
 
     private static ServerSocketChannel bound() throws IOException {
