@@ -50,7 +50,7 @@ public final class BatonControl {
                 case Message.ReloadResult r -> new UpgradeResult(
                         r.succeeded() ? UpgradeResult.Outcome.SUCCEEDED
                                 : r.pid() == 0 ? UpgradeResult.Outcome.REFUSED : UpgradeResult.Outcome.FAILED,
-                        r.pid(), r.generation(), Duration.ofMillis(r.readyMillis()), r.message(), r.output());
+                        r.servingPid(), r.pid(), r.generation(), Duration.ofMillis(r.readyMillis()), r.message(), r.output());
                 case Message reply -> throw unexpected(reply);
             };
         }

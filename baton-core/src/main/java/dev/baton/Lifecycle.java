@@ -253,7 +253,7 @@ final class Lifecycle {
             String refusal = refusal();
             if (refusal != null) {
                 LOG.log(Level.WARNING, logPrefix + "upgrade requested by " + trigger + " refused: " + refusal);
-                return UpgradeResult.refused(refusal);
+                return UpgradeResult.refused(pid, refusal);
             }
             upgrade = new PendingUpgrade(generation + 1);
             pending = upgrade;
@@ -315,7 +315,7 @@ final class Lifecycle {
                             PredecessorLink.PID_VARIABLE, Long.toString(pid)),
                     List.of("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"));
         } catch (IOException e) {
-            return new UpgradeResult(UpgradeResult.Outcome.FAILED, 0, upgrade.generation, upgrade.elapsed(),
+            return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, 0, upgrade.generation, upgrade.elapsed(),
                     "cannot start the successor " + command + ": " + e.getMessage() + "; still serving as pid " + pid
                     + " (generation " + generation + ")", List.of());
         }
@@ -338,14 +338,14 @@ final class Lifecycle {
         }
         Duration elapsed = upgrade.elapsed();
         if (settlement.ready()) {
-            return new UpgradeResult(UpgradeResult.Outcome.SUCCEEDED, successor.pid(), upgrade.generation, elapsed,
+            return new UpgradeResult(UpgradeResult.Outcome.SUCCEEDED, pid, successor.pid(), upgrade.generation, elapsed,
                     "generation " + upgrade.generation + " (pid " + successor.pid() + ") is ready after "
                     + elapsed.toMillis() + " ms; generation " + generation + " (pid " + pid + ") drains", List.of());
         }
         boolean wasRunning = successor.isAlive();
         successor.stop(options.stopTimeout(), logPrefix);
         String exit = wasRunning ? "; stopped it (" + successor.exitDescription() + ")" : "";
-        return new UpgradeResult(UpgradeResult.Outcome.FAILED, successor.pid(), upgrade.generation, elapsed,
+        return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, successor.pid(), upgrade.generation, elapsed,
                 "successor pid " + successor.pid() + " (generation " + upgrade.generation + ") "
                 + settlement.reason() + exit + "; still serving as pid " + pid + " (generation " + generation + ")",
                 successor.lastLines());
@@ -413,7 +413,7 @@ final class Lifecycle {
             case Message.HandoverRequest _ -> handover(channel, peer);
             case Message.ReloadRequest _ -> {
                 UpgradeResult result = upgrade("baton reload (pid " + peer.pid() + ")");
-                channel.send(new Message.ReloadResult(result.succeeded(), result.successorPid(),
+                channel.send(new Message.ReloadResult(result.succeeded(), result.servingPid(), result.successorPid(),
                         result.successorGeneration(), result.elapsed().toMillis(), result.message(),
                         result.lastOutput()));
             }

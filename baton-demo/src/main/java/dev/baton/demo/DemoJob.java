@@ -157,9 +157,9 @@ public final class DemoJob {
     }
 
     private UpgradeTiming upgrade(int number) throws IOException {
-        long oldPid = control.status().pid();
         long start = System.nanoTime();
         UpgradeResult result = control.reload(RELOAD_WAIT);
+        long oldPid = result.servingPid();
         Duration untilReady = Duration.ofNanos(System.nanoTime() - start);
         if (result.succeeded()) {
             long readyAt = System.nanoTime();

@@ -55,13 +55,14 @@ public sealed interface Message {
      * How a reload ended.
      *
      * @param succeeded whether a new generation now serves
+     * @param servingPid the process that was serving when the reload was asked for
      * @param pid the new generation's pid, or the failed successor's
      * @param generation the new generation's number, or the failed one's
      * @param readyMillis how long the new generation took to be ready, or until it failed
      * @param message one line for a person: what happened and, on failure, why
      * @param output the failed successor's last lines of output (empty on success)
      */
-    record ReloadResult(boolean succeeded, long pid, int generation, long readyMillis, String message,
+    record ReloadResult(boolean succeeded, long servingPid, long pid, int generation, long readyMillis, String message,
             List<String> output) implements Message {
         public ReloadResult {
             Objects.requireNonNull(message, "message");

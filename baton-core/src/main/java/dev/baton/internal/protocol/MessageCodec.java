@@ -140,6 +140,7 @@ public final class MessageCodec {
             case ReadyAck _, ReloadRequest _, StatusRequest _ -> { }
             case ReloadResult m -> {
                 out.writeBoolean(m.succeeded());
+                out.writeLong(m.servingPid());
                 out.writeLong(m.pid());
                 out.writeInt(m.generation());
                 out.writeLong(m.readyMillis());
@@ -169,7 +170,7 @@ public final class MessageCodec {
             case 3 -> new ReadyNotice(readList(in, MessageCodec::readString));
             case 4 -> new ReadyAck();
             case 5 -> new ReloadRequest();
-            case 6 -> new ReloadResult(readBoolean(in), in.readLong(), in.readInt(), in.readLong(), readString(in),
+            case 6 -> new ReloadResult(readBoolean(in), in.readLong(), in.readLong(), in.readInt(), in.readLong(), readString(in),
                     readList(in, MessageCodec::readString));
             case 7 -> new StatusRequest();
             case 8 -> new StatusReply(in.readLong(), readString(in), readString(in), readString(in),
