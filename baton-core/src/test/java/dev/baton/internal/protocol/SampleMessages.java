@@ -1,0 +1,65 @@
+package dev.baton.internal.protocol;
+
+import dev.baton.internal.protocol.Message.Handover;
+import dev.baton.internal.protocol.Message.HandoverRequest;
+import dev.baton.internal.protocol.Message.ListenerSpec;
+import dev.baton.internal.protocol.Message.ProcessInfo;
+import dev.baton.internal.protocol.Message.ReadyAck;
+import dev.baton.internal.protocol.Message.ReadyNotice;
+import dev.baton.internal.protocol.Message.Refused;
+import dev.baton.internal.protocol.Message.ReloadRequest;
+import dev.baton.internal.protocol.Message.ReloadResult;
+import dev.baton.internal.protocol.Message.StatusReply;
+import dev.baton.internal.protocol.Message.StatusRequest;
+import dev.baton.internal.protocol.Message.StopAck;
+import dev.baton.internal.protocol.Message.StopRequest;
+import java.util.List;
+
+/** One or more messages of every type, with edge values, for round-trip tests here and over sockets. */
+public final class SampleMessages {
+
+    private SampleMessages() {}
+
+    /** A handover of {@code listeners} TCP listeners; it carries {@code listeners + 3} descriptors. */
+    public static Handover handover(int listeners) {
+        List<ListenerSpec> specs = new java.util.ArrayList<>();
+        for (int i = 0; i < listeners; i++) {
+            specs.add(new ListenerSpec("l" + i, "127.0.0.1:" + (8000 + i)));
+        }
+        return new Handover("svc", 3, specs, List.of(new ProcessInfo(4700, 2, "DRAINING", 1_700_000_000_000L)));
+    }
+
+    /** Every message type at least once; each decodes to itself. */
+    public static List<Message> all() {
+        return List.of(
+                new HandoverRequest(4711),
+                new HandoverRequest(Long.MAX_VALUE),
+                handover(2),
+                new Handover("", Integer.MIN_VALUE, List.of(), List.of()),
+                new Handover("app.v2_1-x", 7,
+                        List.of(new ListenerSpec("http", ":8080"), new ListenerSpec("admin", "unix:/run/app/a.sock"),
+                                new ListenerSpec("v6", "[::1]:8443")),
+                        List.of(new ProcessInfo(1, 1, "DRAINING", 0), new ProcessInfo(-1, -1, "", Long.MIN_VALUE))),
+                new ReadyNotice(List.of("http", "admin")),
+                new ReadyNotice(List.of()),
+                new ReadyAck(),
+                new ReloadRequest(),
+                new ReloadResult(true, 4711, 4712, 4, 812, "generation 4 (pid 4712) serves", List.of()),
+                new ReloadResult(false, 4711, 4713, 5, 60_000,
+                        "successor pid 4713 exited with status 1 before it was ready; still serving as pid 4711",
+                        List.of("Exception in thread \"main\" java.lang.Error: boom", "\tat Main.main(Main.java:3)",
+                                "ünïcødé ✓ 𝄞", "")),
+                new StatusRequest(),
+                new StatusReply(4711, "svc", "in-process", "SERVING",
+                        List.of(new ListenerSpec("http", ":8080")),
+                        List.of(new ProcessInfo(4711, 3, "SERVING", 1_700_000_000_123L),
+                                new ProcessInfo(4700, 2, "DRAINING", 1_700_000_000_000L)),
+                        "generation 3 (pid 4711) ready in 812 ms"),
+                new StatusReply(0, "x", "", "", List.of(), List.of(), ""),
+                new StopRequest(true),
+                new StopRequest(false),
+                new StopAck(4711),
+                new Refused("permission denied: uid 65534 may not control this service, which belongs to uid 0"),
+                new Refused(""));
+    }
+}
