@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -39,6 +41,26 @@ public final class OpenDescriptors {
             throw new UncheckedIOException(e);
         }
         return open;
+    }
+
+    /**
+     * What changed since {@code before} (a {@link #snapshot()}): {@code "+27 pipe:[123]"} for a descriptor
+     * opened since, {@code "-9 socket:[456]"} for one closed since; empty if nothing changed.
+     */
+    public static List<String> changesSince(Map<Integer, String> before) {
+        Map<Integer, String> now = snapshot();
+        List<String> changes = new ArrayList<>();
+        now.forEach((fd, target) -> {
+            if (!target.equals(before.get(fd))) {
+                changes.add("+" + fd + " " + target);
+            }
+        });
+        before.forEach((fd, target) -> {
+            if (!target.equals(now.get(fd))) {
+                changes.add("-" + fd + " " + target);
+            }
+        });
+        return changes;
     }
 
     /** The file status flags of {@code fd} (the {@code flags:} line of {@code /proc/self/fdinfo/N}, octal). */
