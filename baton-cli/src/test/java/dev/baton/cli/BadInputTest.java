@@ -1,0 +1,131 @@
+package dev.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Bad input gets a clear error and a non-zero exit: each case runs the CLI as a real process, as a user
+ * would, and reads what it printed on standard error.
+ */
+class BadInputTest {
+
+    @TempDir
+    Path directory;
+
+    private Path controlDirectory;
+
+    @BeforeEach
+    void createControlDirectory() throws IOException {
+        controlDirectory = DemoServerProcess.controlDirectory(directory);
+    }
+
+    private CliRun demoServer(String... arguments) throws IOException, InterruptedException {
+        String[] all = new String[arguments.length + 3];
+        all[0] = "demo-server";
+        all[1] = "--name";
+        all[2] = "bad-input-" + ProcessHandle.current().pid();
+        System.arraycopy(arguments, 0, all, 3, arguments.length);
+        return CliRun.baton(directory, controlDirectory, all);
+    }
+
+    @Test
+    void demoServer_portInUse_exitsNonZeroSayingInUse() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+
+            CliRun run = demoServer("--port", Integer.toString(taken.getLocalPort()));
+
+            assertThat(run.exitCode()).as("%s", run).isNotZero();
+            assertThat(run.stderr()).as("%s", run).contains("in use").contains(":" + taken.getLocalPort());
+        }
+        assertThat(controlDirectory).as("a failed start leaves no control socket behind").isEmptyDirectory();
+    }
+
+    @Test
+    void demoServer_invalidHost_exitsNonZeroNamingTheAddress() throws Exception {
+        CliRun run = demoServer("--port", Integer.toString(DemoServerProcess.freePort()), "--host", "999.1.1.1");
+
+        assertThat(run.exitCode()).as("%s", run).isNotZero();
+        assertThat(run.stderr()).as("%s", run).contains("999.1.1.1");
+    }
+
+    @Test
+    void demoServer_pidfileInMissingDirectory_exitsNonZeroSayingItDoesNotExist() throws Exception {
+        Path pidFile = directory.resolve("missing").resolve("demo.pid");
+
+        CliRun run = demoServer("--port", Integer.toString(DemoServerProcess.freePort()), "--pidfile",
+                pidFile.toString());
+
+        assertThat(run.exitCode()).as("%s", run).isNotZero();
+        assertThat(run.stderr()).as("%s", run).contains("does not exist").contains(pidFile.getParent().toString());
+    }
+
+    @Test
+    void demoServer_jvmWithoutBatonFlags_exitsNonZeroNamingTheMissingFlags() throws Exception {
+        CliRun run = CliRun.run(directory, controlDirectory, CliRun.java(false, "demo-server", "--port",
+                Integer.toString(DemoServerProcess.freePort()), "--name", "no-flags-" + ProcessHandle.current().pid()));
+
+        assertThat(run.exitCode()).as("%s", run).isNotZero();
+        assertThat(run.stderr()).as("%s", run)
+                .contains("--add-opens=java.base/sun.nio.ch")
+                .contains("--enable-native-access=ALL-UNNAMED");
+    }
+
+    @Test
+    void demoServer_invalidConfigAtFirstStart_exitsTwoNamingTheKey() throws Exception {
+        Path config = directory.resolve("demo.properties");
+        Files.writeString(config, "warmup.ms=abc\n", StandardCharsets.UTF_8);
+
+        CliRun run = demoServer("--port", Integer.toString(DemoServerProcess.freePort()), "--config",
+                config.toString());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.stderr()).as("%s", run).contains("warmup.ms").contains("abc").contains(config.toString());
+    }
+
+    @Test
+    void demoServer_unknownConfigKeyAtFirstStart_exitsTwoNamingTheKey() throws Exception {
+        Path config = directory.resolve("demo.properties");
+        Files.writeString(config, "greting=x\n", StandardCharsets.UTF_8);
+
+        CliRun run = demoServer("--port", Integer.toString(DemoServerProcess.freePort()), "--config",
+                config.toString());
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.stderr()).as("%s", run).contains("greting");
+    }
+
+    @Test
+    void reload_noSuchService_exitsNonZeroSayingThereIsNoControlSocket() throws Exception {
+        CliRun run = CliRun.baton(directory, controlDirectory, "reload", "--name", "nothing-here");
+
+        assertThat(run.exitCode()).as("%s", run).isNotZero();
+        assertThat(run.stderr()).as("%s", run).contains("no control socket").contains("nothing-here");
+    }
+
+    @Test
+    void status_noSuchService_exitsNonZeroSayingThereIsNoControlSocket() throws Exception {
+        CliRun run = CliRun.baton(directory, controlDirectory, "status", "--name", "nothing-here");
+
+        assertThat(run.exitCode()).as("%s", run).isNotZero();
+        assertThat(run.stderr()).as("%s", run).contains("no control socket");
+    }
+
+    @Test
+    void stop_invalidServiceName_exitsNonZeroNamingIt() throws Exception {
+        CliRun run = CliRun.baton(directory, controlDirectory, "stop", "--name", "../escape");
+
+        assertThat(run.exitCode()).as("%s", run).isNotZero();
+        assertThat(run.stderr()).as("%s", run).contains("../escape");
+    }
+}

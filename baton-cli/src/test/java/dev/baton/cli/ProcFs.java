@@ -1,0 +1,75 @@
+package dev.baton.cli;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** What {@code /proc} says about a process, and signals sent the way a user sends them: with {@code kill}. */
+final class ProcFs {
+
+    private ProcFs() {}
+
+    /**
+     * Whether {@code handle}'s process still runs: alive for the JDK, and not a zombie (an orphaned
+     * generation that exited may stay a zombie where nothing reaps orphans, and has released everything).
+     */
+    static boolean isRunning(ProcessHandle handle) {
+        return handle.isAlive() && state(handle.pid()).map(s -> s != 'Z' && s != 'X').orElse(false);
+    }
+
+    /** The state letter in {@code /proc/<pid>/stat} (R, S, D, Z, ...), or empty if there is no such process. */
+    static Optional<Character> state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"), StandardCharsets.US_ASCII);
+            int afterName = stat.lastIndexOf(')');
+            return afterName < 0 || afterName + 2 >= stat.length()
+                    ? Optional.empty() : Optional.of(stat.charAt(afterName + 2));
+        } catch (NoSuchFileException gone) {
+            return Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The number of open descriptors of {@code pid}. */
+    static long descriptorCount(long pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** Each open descriptor of {@code pid} with what it points at, for failure messages. */
+    static String describeDescriptors(long pid) {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.map(fd -> {
+                try {
+                    return fd.getFileName() + " -> " + Files.readSymbolicLink(fd);
+                } catch (IOException e) {
+                    return fd.getFileName() + " -> ?";
+                }
+            }).sorted().reduce("", (a, b) -> a + "\n  " + b);
+        } catch (IOException e) {
+            return "(cannot list the descriptors of pid " + pid + ": " + e.getMessage() + ")";
+        }
+    }
+
+    /** Sends {@code signal} (such as {@code HUP}) to {@code pid} with the {@code kill} command. */
+    static void kill(String signal, long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder(List.of("kill", "-" + signal, Long.toString(pid)))
+                .redirectErrorStream(true).start();
+        if (!kill.waitFor(30, TimeUnit.SECONDS)) {
+            kill.destroyForcibly();
+            throw new IOException("kill -" + signal + " " + pid + " did not finish within 30 s");
+        }
+        if (kill.exitValue() != 0) {
+            throw new IOException("kill -" + signal + " " + pid + " exited with status " + kill.exitValue() + ": "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        }
+    }
+}
