@@ -250,6 +250,36 @@ final class DemoServerProcess implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until the server has read everything sent on {@code connection}: a request written on it is
+     * then in the server's hands, not in a socket buffer.
+     */
+    void awaitRequestRead(RawHttp connection) {
+        try {
+            await().atMost(READY_WAIT).pollInterval(Duration.ofMillis(10))
+                    .until(() -> ProcFs.serverHasRead(port, connection.localPort()));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("the server did not read the request on the connection from port "
+                    + connection.localPort() + logTail(), e);
+        }
+    }
+
+    /** Waits until a {@code GET path} on a new connection is answered by {@code pid}; returns that answer. */
+    RawHttp.Answer awaitAnswerFrom(long pid, String path) {
+        AtomicReference<String> last = new AtomicReference<>("none");
+        try {
+            return await().atMost(READY_WAIT).pollInterval(Duration.ofMillis(50)).pollDelay(Duration.ZERO)
+                    .until(() -> {
+                        RawHttp.Answer answer = RawHttp.get(port, path);
+                        last.set(answer.toString());
+                        return answer;
+                    }, answer -> answer.status() == 200 && answer.pid() == pid);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no answer from pid " + pid + " within " + READY_WAIT.toSeconds()
+                    + " s; the last answer: " + last.get() + logTail(), e);
+        }
+    }
+
     /** The server log's last lines, for a failure message. */
     String logTail() {
         return tail(log, 60);

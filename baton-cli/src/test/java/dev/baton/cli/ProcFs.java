@@ -72,4 +72,24 @@ final class ProcFs {
                     + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
         }
     }
+
+    /**
+     * Whether the server side of the TCP connection from {@code clientPort} to {@code serverPort} on
+     * 127.0.0.1 has no unread bytes: the server process has read what the client sent (the request).
+     */
+    static boolean serverHasRead(int serverPort, int clientPort) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/net/tcp"), StandardCharsets.US_ASCII)) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length < 5 || !fields[1].contains(":")) {
+                continue;
+            }
+            int local = Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16);
+            int remote = Integer.parseInt(fields[2].substring(fields[2].indexOf(':') + 1), 16);
+            if (local == serverPort && remote == clientPort) {
+                long unread = Long.parseLong(fields[4].substring(fields[4].indexOf(':') + 1), 16);
+                return unread == 0;
+            }
+        }
+        return false;
+    }
 }

@@ -133,6 +133,11 @@ final class RawHttp implements AutoCloseable {
         }
     }
 
+    /** The local port of this connection, as the server sees it. */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();
