@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             ReloadCommand.class,
             StatusCommand.class,
             StopCommand.class,
+            RunCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class BatonCli implements Runnable {

@@ -1,0 +1,175 @@
+package dev.baton.supervisor;
+
+import dev.baton.ListenAddress;
+import dev.baton.internal.listen.ChannelAdopter;
+import dev.baton.internal.listen.ListenerBinder;
+import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.Sockets;
+import dev.baton.internal.os.SystemCallException;
+import dev.baton.internal.protocol.Message.ListenerSpec;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The listening sockets the supervisor owns for its whole life and hands to every worker, in order:
+ * bound by the core's {@link ListenerBinder}, or taken from systemd socket activation when the
+ * supervisor itself was started with {@code LISTEN_FDS} for its pid (by {@code LISTEN_FDNAMES}).
+ * The supervisor never accepts on them: connections wait in their queues while no worker serves.
+ */
+final class SupervisedListeners implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(SupervisedListeners.class.getName());
+    private static final int FIRST_FD = 3;
+
+    /** One listener: its channel owns the descriptor. */
+    record Bound(String name, String address, ServerSocketChannel channel, Path unixPath, boolean activated) {
+        int fd() {
+            return ChannelAdopter.descriptorOf(channel);
+        }
+    }
+
+    private final List<Bound> listeners;
+
+    private SupervisedListeners(List<Bound> listeners) {
+        this.listeners = List.copyOf(listeners);
+    }
+
+    /**
+     * Binds {@code requested} (or takes them from socket activation), in order; listeners activated but
+     * not requested are passed on too, after them.
+     *
+     * @throws IOException if one cannot be bound (port in use, ...), saying which and why; the others
+     *     bound so far are closed
+     */
+    static SupervisedListeners open(Map<String, ListenAddress> requested, Map<String, String> environment, long pid,
+            int backlog) throws IOException {
+        Map<String, Bound> activated = fromActivation(environment, pid);
+        List<Bound> bound = new ArrayList<>();
+        try {
+            for (Map.Entry<String, ListenAddress> entry : requested.entrySet()) {
+                Bound inherited = activated.remove(entry.getKey());
+                if (inherited != null) {
+                    bound.add(inherited);
+                    continue;
+                }
+                ServerSocketChannel channel = ListenerBinder.bind(entry.getKey(), entry.getValue(), backlog);
+                Path unixPath = entry.getValue() instanceof ListenAddress.Unix unix ? unix.path() : null;
+                bound.add(new Bound(entry.getKey(), describe(channel, entry.getValue().toString()), channel, unixPath,
+                        false));
+            }
+            bound.addAll(activated.values());
+            activated.clear();
+        } catch (IOException | RuntimeException e) {
+            bound.forEach(SupervisedListeners::closeQuietly);
+            activated.values().forEach(SupervisedListeners::closeQuietly);
+            throw e;
+        }
+        if (bound.isEmpty()) {
+            throw new IOException("no listener to hand to the workers: give one with --listen NAME=ADDRESS, such as "
+                    + "--listen http=:8080, or start the supervisor with systemd socket activation");
+        }
+        return new SupervisedListeners(bound);
+    }
+
+    private static Map<String, Bound> fromActivation(Map<String, String> environment, long pid) throws IOException {
+        Map<String, Bound> found = new LinkedHashMap<>();
+        String count = environment.get("LISTEN_FDS");
+        String forPid = environment.get("LISTEN_PID");
+        if (count == null || forPid == null || !forPid.strip().equals(Long.toString(pid))) {
+            return found;
+        }
+        int fds;
+        try {
+            fds = Integer.parseInt(count.strip());
+        } catch (NumberFormatException e) {
+            throw new IOException("LISTEN_FDS is '" + count + "', not a number of descriptors");
+        }
+        String names = environment.getOrDefault("LISTEN_FDNAMES", "");
+        String[] split = names.isEmpty() ? new String[0] : names.split(":", -1);
+        for (int i = 0; i < fds && i < 1024; i++) {
+            int fd = FIRST_FD + i;
+            String name = i < split.length && !split[i].isEmpty() ? split[i] : "fd" + fd;
+            try {
+                Descriptors.setCloseOnExec(fd, true);
+                if (Sockets.type(fd) != Sockets.SOCK_STREAM || !Sockets.isListening(fd)) {
+                    LOG.log(Level.WARNING, "ignoring socket-activated descriptor " + fd + " (" + name
+                            + "): not a listening stream socket");
+                    continue;
+                }
+                Descriptors.setNonBlocking(fd);
+                boolean unix = Sockets.family(fd) == Sockets.AF_UNIX;
+                ServerSocketChannel channel = ChannelAdopter.adopt(fd, unix);
+                found.put(name, new Bound(name, describe(channel, "fd " + fd), channel, null, true));
+            } catch (SystemCallException e) {
+                LOG.log(Level.WARNING, "ignoring socket-activated descriptor " + fd + " (" + name + "): "
+                        + e.getMessage());
+            }
+        }
+        return found;
+    }
+
+    private static String describe(ServerSocketChannel channel, String fallback) {
+        try {
+            java.net.SocketAddress local = channel.getLocalAddress();
+            if (local instanceof java.net.InetSocketAddress inet) {
+                String host = inet.getAddress().isAnyLocalAddress() ? "" : inet.getAddress().getHostAddress();
+                return new ListenAddress.Tcp(host, inet.getPort()).toString();
+            }
+            if (local instanceof java.net.UnixDomainSocketAddress unix) {
+                return "unix:" + unix.getPath();
+            }
+        } catch (IOException e) {
+            // keep the address as asked for
+        }
+        return fallback;
+    }
+
+    List<Bound> all() {
+        return listeners;
+    }
+
+    /** The descriptors, in the order the workers get them. */
+    int[] descriptors() {
+        return listeners.stream().mapToInt(Bound::fd).toArray();
+    }
+
+    /** {@code LISTEN_FDNAMES}: the names, colon-separated. */
+    String names() {
+        return String.join(":", listeners.stream().map(Bound::name).toList());
+    }
+
+    List<ListenerSpec> specs() {
+        return listeners.stream().map(l -> new ListenerSpec(l.name(), l.address())).toList();
+    }
+
+    /** Closes every listener, and removes the socket files of Unix listeners this supervisor bound. */
+    @Override
+    public void close() {
+        for (Bound listener : listeners) {
+            closeQuietly(listener);
+            if (listener.unixPath() != null && !listener.activated()) {
+                try {
+                    Files.deleteIfExists(listener.unixPath());
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "cannot remove " + listener.unixPath() + ": " + e.getMessage());
+                }
+            }
+        }
+    }
+
+    private static void closeQuietly(Bound listener) {
+        try {
+            listener.channel().close();
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot close listener " + listener.name() + ": " + e.getMessage());
+        }
+    }
+}

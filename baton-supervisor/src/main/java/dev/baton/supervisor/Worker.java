@@ -1,0 +1,260 @@
+package dev.baton.supervisor;
+
+import dev.baton.internal.os.ChildProcesses;
+import dev.baton.internal.os.ChildProcesses.ExitStatus;
+import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.Errno;
+import dev.baton.internal.os.Pipes;
+import dev.baton.internal.os.Processes;
+import dev.baton.internal.os.Spawn;
+import dev.baton.internal.os.SystemCallException;
+import dev.baton.internal.protocol.Message.ProcessInfo;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One worker process: started with the listeners at descriptors 3, 4, ... through {@link Spawn}, its
+ * output relayed, its readiness and exit as futures.
+ *
+ * <p>The command runs under {@code /bin/sh -c 'LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"'}:
+ * posix_spawn cannot know the child's pid in advance, and the shell's {@code exec} keeps the pid, so
+ * {@code LISTEN_PID} names the worker itself, exactly as systemd sets it. A command that cannot be
+ * run makes the shell exit with 127 (not found) or 126 (not executable).
+ *
+ * <p>Concurrency: the monitor guards {@code state} and {@code exited}; a signal is only sent while the
+ * worker has not been reaped, so a reused pid is never hit. {@link #reap()} runs on the reaper thread.
+ */
+final class Worker {
+
+    enum State { STARTING, SERVING, DRAINING, STOPPING, EXITED }
+
+    private static final Logger LOG = System.getLogger("dev.baton.supervisor");
+    private static final String SHELL = "/bin/sh";
+    private static final String SET_LISTEN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
+    private static final int SIGKILL = 9;
+
+    final int generation;
+    final CompletableFuture<Void> ready = new CompletableFuture<>();
+    final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
+    private final String logPrefix;
+    private volatile long pid;
+    private volatile long startedEpochMillis;
+    private volatile long readyNanos;
+    private volatile String statusText = "";
+    private int pidfd = -1;
+    private WorkerOutput output;
+    private NotifySocket notify;
+    private State state = State.STARTING;
+    private boolean exited;
+    private boolean killed;
+
+    private Worker(int generation, String logPrefix) {
+        this.generation = generation;
+        this.logPrefix = logPrefix;
+    }
+
+    /**
+     * Starts a worker of {@code generation}.
+     *
+     * @param environment the worker's environment, to which LISTEN_FDS, LISTEN_FDNAMES and, with
+     *     {@code notifyPath}, NOTIFY_SOCKET are added
+     * @param notifyPath where to bind the worker's notify socket, or null
+     * @throws IOException if it could not be started, naming the call that failed
+     */
+    static Worker start(int generation, List<String> command, Map<String, String> environment,
+            SupervisedListeners listeners, Path notifyPath, PrintStream out, PrintStream err, String logPrefix)
+            throws IOException {
+        Worker worker = new Worker(generation, logPrefix);
+        worker.launch(command, environment, listeners, notifyPath, out, err);
+        return worker;
+    }
+
+    private void launch(List<String> command, Map<String, String> environment, SupervisedListeners listeners,
+            Path notifyPath, PrintStream out, PrintStream err) throws IOException {
+        List<String> env = new ArrayList<>();
+        environment.forEach((key, value) -> env.add(key + "=" + value));
+        int[] listenerFds = listeners.descriptors();
+        env.add("LISTEN_FDS=" + listenerFds.length);
+        env.add("LISTEN_FDNAMES=" + listeners.names());
+        if (notifyPath != null) {
+            notify = NotifySocket.open(notifyPath, logPrefix, this::notified);
+            env.add("NOTIFY_SOCKET=" + notifyPath);
+        }
+        List<String> argv = new ArrayList<>(List.of(SHELL, "-c", SET_LISTEN_PID));
+        argv.addAll(command);
+        int[] stdout = null;
+        int[] stderr = null;
+        try {
+            stdout = Pipes.newPipe();
+            stderr = Pipes.newPipe();
+            int[] childFds = new int[3 + listenerFds.length];
+            childFds[0] = Spawn.NULL_DEVICE;
+            childFds[1] = stdout[1];
+            childFds[2] = stderr[1];
+            System.arraycopy(listenerFds, 0, childFds, 3, listenerFds.length);
+            pid = Spawn.spawn(SHELL, argv, env, childFds);
+            startedEpochMillis = System.currentTimeMillis();
+        } catch (IOException e) {
+            closeAll(stdout);
+            closeAll(stderr);
+            if (notify != null) {
+                notify.close();
+            }
+            throw new IOException("cannot start worker " + generation + " (" + String.join(" ", command) + "): "
+                    + e.getMessage(), e);
+        }
+        Descriptors.closeQuietly(stdout[1]);
+        Descriptors.closeQuietly(stderr[1]);
+        output = new WorkerOutput("[worker " + generation + " pid " + pid + "] ", stdout[0], stderr[0], out, err);
+        try {
+            pidfd = ChildProcesses.openPidfd(pid);
+        } catch (SystemCallException e) {
+            kill();
+            throw new IOException("started worker " + generation + " as pid " + pid + " but cannot watch it ("
+                    + e.getMessage() + "); killed it", e);
+        }
+    }
+
+    private static void closeAll(int[] fds) {
+        if (fds != null) {
+            for (int fd : fds) {
+                Descriptors.closeQuietly(fd);
+            }
+        }
+    }
+
+    private void notified(List<String> lines) {
+        for (String line : lines) {
+            if (line.equals("READY=1")) {
+                if (ready.complete(null)) {
+                    LOG.log(Level.DEBUG, () -> describe() + ": READY=1");
+                }
+            } else if (line.startsWith("STATUS=")) {
+                String text = line.substring("STATUS=".length());
+                if (!text.equals(statusText)) {
+                    statusText = text;
+                    LOG.log(Level.INFO, logPrefix + describe() + " status: " + text);
+                }
+            } else if (line.equals("STOPPING=1")) {
+                LOG.log(Level.INFO, logPrefix + describe() + " says it is stopping");
+            } else if (line.equals("RELOADING=1")) {
+                LOG.log(Level.INFO, logPrefix + describe() + " says it is reloading");
+            }
+        }
+    }
+
+    long pid() {
+        return pid;
+    }
+
+    int pidfd() {
+        return pidfd;
+    }
+
+    long startedEpochMillis() {
+        return startedEpochMillis;
+    }
+
+    /** The status text it last sent ({@code STATUS=}), or empty. */
+    String statusText() {
+        return statusText;
+    }
+
+    /** {@code "worker 2 (pid 4711)"}. */
+    String describe() {
+        return "worker " + generation + " (pid " + pid + ")";
+    }
+
+    synchronized State state() {
+        return state;
+    }
+
+    /** Moves to {@code next} unless it has exited; returns whether it did. */
+    synchronized boolean moveTo(State next) {
+        if (exited) {
+            return false;
+        }
+        if (next == State.SERVING) {
+            readyNanos = System.nanoTime();
+        }
+        state = next;
+        return true;
+    }
+
+    /** How long it has served, or zero if it never did. */
+    Duration servedFor() {
+        long since = readyNanos;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+    }
+
+    /** Sends SIGTERM to the worker process (not to what it started: it stops those itself). */
+    synchronized void terminate() {
+        send(Processes.SIGTERM, pid);
+    }
+
+    /** Sends SIGKILL to the worker's whole process group, so nothing it started keeps a listener. */
+    synchronized void kill() {
+        killed = true;
+        send(SIGKILL, -pid);
+    }
+
+    synchronized boolean wasKilled() {
+        return killed;
+    }
+
+    private void send(int signal, long target) {
+        if (exited) {
+            return;
+        }
+        try {
+            Processes.kill(target, signal);
+        } catch (SystemCallException e) {
+            if (e.errno() != Errno.ESRCH) {
+                LOG.log(Level.WARNING, logPrefix + "cannot signal " + describe() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Reaps the worker if it has exited: closes its pidfd and notify socket, completes {@link #exit}.
+     * Called by the reaper thread only.
+     *
+     * @return whether it had exited
+     */
+    boolean reap() throws SystemCallException {
+        Optional<ExitStatus> status;
+        synchronized (this) {
+            status = ChildProcesses.reap(pidfd);
+            if (status.isEmpty()) {
+                return false;
+            }
+            exited = true;
+            state = State.EXITED;
+            Descriptors.closeQuietly(pidfd);
+        }
+        if (notify != null) {
+            notify.close();
+        }
+        exit.complete(status.get());
+        return true;
+    }
+
+    /** Its last lines of output, waiting at most {@code wait} for the relays to read what it wrote. */
+    List<String> lastLines(Duration wait) {
+        return output == null ? List.of() : output.lastLines(wait);
+    }
+
+    ProcessInfo info() {
+        return new ProcessInfo(pid, generation, state().name().toLowerCase(Locale.ROOT), startedEpochMillis);
+    }
+}

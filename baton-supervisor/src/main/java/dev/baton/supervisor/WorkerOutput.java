@@ -1,0 +1,92 @@
+package dev.baton.supervisor;
+
+import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.Pipes;
+import dev.baton.internal.os.SystemCallException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * A worker's standard output and error: read from two pipes, one thread each, and written to the
+ * supervisor's own with every line prefixed ({@code [worker 2 pid 4711] }), so a journal shows who said
+ * what. The last lines are kept for a failure report. Each thread owns its pipe's read end and closes
+ * it at end of file (when the worker and whatever it started have closed their ends).
+ */
+final class WorkerOutput {
+
+    private static final int KEPT_LINES = 20;
+    private static final int MAX_LINE_CHARS = 2000;
+
+    private final String prefix;
+    private final Deque<String> lastLines = new ArrayDeque<>();
+    private final Thread stdout;
+    private final Thread stderr;
+
+    WorkerOutput(String prefix, int stdoutFd, int stderrFd, PrintStream out, PrintStream err) {
+        this.prefix = prefix;
+        this.stdout = Thread.ofPlatform().daemon().name("baton-output-" + prefix.strip())
+                .start(() -> relay(stdoutFd, out));
+        this.stderr = Thread.ofPlatform().daemon().name("baton-errors-" + prefix.strip())
+                .start(() -> relay(stderrFd, err));
+    }
+
+    private void relay(int fd, PrintStream target) {
+        byte[] buffer = new byte[8192];
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        try {
+            int read;
+            while ((read = Pipes.read(fd, buffer)) > 0) {
+                for (int i = 0; i < read; i++) {
+                    byte b = buffer[i];
+                    if (b == '\n') {
+                        emit(line, target);
+                    } else if (line.size() < MAX_LINE_CHARS * 4) {
+                        line.write(b);
+                    }
+                }
+            }
+        } catch (SystemCallException e) {
+            target.println(prefix + "(output lost: " + e.getMessage() + ")");
+        } finally {
+            if (line.size() > 0) {
+                emit(line, target);
+            }
+            Descriptors.closeQuietly(fd);
+        }
+    }
+
+    private void emit(java.io.ByteArrayOutputStream bytes, PrintStream target) {
+        String text = bytes.toString(StandardCharsets.UTF_8);
+        bytes.reset();
+        if (text.endsWith("\r")) {
+            text = text.substring(0, text.length() - 1);
+        }
+        if (text.length() > MAX_LINE_CHARS) {
+            text = text.substring(0, MAX_LINE_CHARS) + "...";
+        }
+        target.println(prefix + text);
+        synchronized (lastLines) {
+            lastLines.addLast(text);
+            while (lastLines.size() > KEPT_LINES) {
+                lastLines.removeFirst();
+            }
+        }
+    }
+
+    /** The last lines, once the relays have read what the worker wrote (waiting at most {@code wait}). */
+    List<String> lastLines(Duration wait) {
+        try {
+            stdout.join(wait);
+            stderr.join(wait);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (lastLines) {
+            return List.copyOf(lastLines);
+        }
+    }
+}
