@@ -44,23 +44,18 @@ public final class OpenDescriptors {
     }
 
     /**
-     * What changed since {@code before} (a {@link #snapshot()}): {@code "+27 pipe:[123]"} for a descriptor
-     * opened since, {@code "-9 socket:[456]"} for one closed since; empty if nothing changed.
+     * The descriptors opened since {@code before} (a {@link #snapshot()}), as {@code "27 pipe:[123]"};
+     * empty if none. A number that now refers to something else counts as opened. Descriptors closed
+     * meanwhile (by another test's threads finishing) are not reported.
      */
-    public static List<String> changesSince(Map<Integer, String> before) {
-        Map<Integer, String> now = snapshot();
-        List<String> changes = new ArrayList<>();
-        now.forEach((fd, target) -> {
+    public static List<String> openedSince(Map<Integer, String> before) {
+        List<String> opened = new ArrayList<>();
+        snapshot().forEach((fd, target) -> {
             if (!target.equals(before.get(fd))) {
-                changes.add("+" + fd + " " + target);
+                opened.add(fd + " " + target);
             }
         });
-        before.forEach((fd, target) -> {
-            if (!target.equals(now.get(fd))) {
-                changes.add("-" + fd + " " + target);
-            }
-        });
-        return changes;
+        return opened;
     }
 
     /** The file status flags of {@code fd} (the {@code flags:} line of {@code /proc/self/fdinfo/N}, octal). */

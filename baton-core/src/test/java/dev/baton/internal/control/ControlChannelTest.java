@@ -247,7 +247,7 @@ class ControlChannelTest {
                 .isInstanceOf(ProtocolException.class)
                 .hasMessageContaining(expectedMessage);
 
-        assertThat(OpenDescriptors.changesSince(before)).as("descriptors opened or closed by the refusal").isEmpty();
+        assertThat(OpenDescriptors.openedSince(before)).as("descriptors left open by the refusal").isEmpty();
         sender.send(new Message.StopAck(7));
         assertThat(receiver.receiveMessage(TIMEOUT)).isEqualTo(new Message.StopAck(7));
     }

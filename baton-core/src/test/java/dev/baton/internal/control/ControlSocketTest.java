@@ -217,7 +217,7 @@ class ControlSocketTest {
 
         assertThatThrownBy(() -> ControlSocket.bind(path, "svc")).isInstanceOf(IOException.class);
 
-        assertThat(OpenDescriptors.changesSince(before)).isEmpty();
+        assertThat(OpenDescriptors.openedSince(before)).isEmpty();
     }
 
     @Test
@@ -231,7 +231,7 @@ class ControlSocketTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("cannot create the control socket " + path);
 
-        assertThat(OpenDescriptors.changesSince(before)).isEmpty();
+        assertThat(OpenDescriptors.openedSince(before)).isEmpty();
     }
 
     @Test
@@ -252,7 +252,7 @@ class ControlSocketTest {
         assertThatThrownBy(() -> ControlChannel.connect(path, TIMEOUT))
                 .isInstanceOf(IOException.class)
                 .hasMessage("nothing is listening on the control socket " + path + ": the service that made it is gone");
-        assertThat(OpenDescriptors.changesSince(before)).isEmpty();
+        assertThat(OpenDescriptors.openedSince(before)).isEmpty();
     }
 
     @Test
@@ -263,7 +263,7 @@ class ControlSocketTest {
 
         assertThatThrownBy(() -> ControlChannel.connect(path, TIMEOUT)).hasMessageContaining(path.toString());
 
-        assertThat(OpenDescriptors.changesSince(before)).isEmpty();
+        assertThat(OpenDescriptors.openedSince(before)).isEmpty();
     }
 
     private int track(int fd) {
