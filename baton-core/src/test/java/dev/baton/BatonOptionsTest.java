@@ -1,0 +1,108 @@
+package dev.baton;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class BatonOptionsTest {
+
+    @Test
+    void defaults_areTheDocumentedValues() {
+        BatonOptions options = BatonOptions.defaults();
+
+        assertThat(options.name()).isEqualTo("baton");
+        assertThat(options.controlDirectory()).isNull();
+        assertThat(options.pidFile()).isNull();
+        assertThat(options.pidFileIfSet()).isEmpty();
+        assertThat(options.readyTimeout()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(options.stopTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.maxDrainingGenerations()).isEqualTo(2);
+        assertThat(options.backlog()).isEqualTo(4096);
+        assertThat(options.controlTimeout()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void with_eachSetting_changesOnlyThatSetting() {
+        BatonOptions options = BatonOptions.defaults()
+                .withName("shop")
+                .withControlDirectory(Path.of("/run/ctl"))
+                .withPidFile(Path.of("/run/shop.pid"))
+                .withReadyTimeout(Duration.ofSeconds(1))
+                .withDrainTimeout(Duration.ofSeconds(2))
+                .withStopTimeout(Duration.ofSeconds(3))
+                .withMaxDrainingGenerations(4)
+                .withBacklog(5)
+                .withControlTimeout(Duration.ofMillis(6));
+
+        assertThat(options).isEqualTo(new BatonOptions("shop", Path.of("/run/ctl"), Path.of("/run/shop.pid"),
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 4, 5, Duration.ofMillis(6)));
+        assertThat(options.pidFileIfSet()).contains(Path.of("/run/shop.pid"));
+        assertThat(BatonOptions.defaults().withBacklog(1).withName("baton"))
+                .isEqualTo(BatonOptions.defaults().withBacklog(1));
+    }
+
+    static Stream<Arguments> invalidValues() {
+        return Stream.of(
+                invalid("name", o -> o.withName("../x"), "invalid service name '../x'"),
+                invalid("name", o -> o.withName(""), "invalid service name ''"),
+                invalid("name", o -> o.withName("my app"), "invalid service name 'my app'"),
+                invalid("readyTimeout", o -> o.withReadyTimeout(Duration.ZERO), "readyTimeout must be positive, not PT0S"),
+                invalid("readyTimeout", o -> o.withReadyTimeout(Duration.ofSeconds(-1)),
+                        "readyTimeout must be positive, not PT-1S"),
+                invalid("drainTimeout", o -> o.withDrainTimeout(Duration.ZERO), "drainTimeout must be positive, not PT0S"),
+                invalid("stopTimeout", o -> o.withStopTimeout(Duration.ofMillis(-5)),
+                        "stopTimeout must be positive, not PT-0.005S"),
+                invalid("controlTimeout", o -> o.withControlTimeout(Duration.ZERO),
+                        "controlTimeout must be positive, not PT0S"),
+                invalid("maxDrainingGenerations", o -> o.withMaxDrainingGenerations(0),
+                        "maxDrainingGenerations must be at least 1, not 0"),
+                invalid("maxDrainingGenerations", o -> o.withMaxDrainingGenerations(-3),
+                        "maxDrainingGenerations must be at least 1, not -3"),
+                invalid("backlog", o -> o.withBacklog(0), "backlog must be at least 1, not 0"),
+                invalid("backlog", o -> o.withBacklog(Integer.MIN_VALUE), "backlog must be at least 1, not -2147483648"));
+    }
+
+    private static Arguments invalid(String setting, Function<BatonOptions, BatonOptions> change, String message) {
+        return Arguments.of(setting, change, message);
+    }
+
+    @ParameterizedTest(name = "{0}: {2}")
+    @MethodSource("invalidValues")
+    void with_invalidValue_refusedNamingTheSettingAndTheValue(
+            String setting, Function<BatonOptions, BatonOptions> change, String message) {
+        assertThatThrownBy(() -> change.apply(BatonOptions.defaults()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(message);
+    }
+
+    @Test
+    void with_nullRequiredValue_refusedNamingTheSetting() {
+        assertThatThrownBy(() -> BatonOptions.defaults().withName(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("name");
+        assertThatThrownBy(() -> BatonOptions.defaults().withReadyTimeout(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("readyTimeout");
+        assertThatThrownBy(() -> BatonOptions.defaults().withDrainTimeout(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("drainTimeout");
+        assertThatThrownBy(() -> BatonOptions.defaults().withStopTimeout(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("stopTimeout");
+        assertThatThrownBy(() -> BatonOptions.defaults().withControlTimeout(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("controlTimeout");
+    }
+
+    @Test
+    void with_nullOptionalPath_meansTheDefault() {
+        BatonOptions options = BatonOptions.defaults().withPidFile(Path.of("/x.pid")).withPidFile(null)
+                .withControlDirectory(null);
+
+        assertThat(options).isEqualTo(BatonOptions.defaults());
+    }
+}
