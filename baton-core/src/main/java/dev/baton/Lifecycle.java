@@ -390,16 +390,23 @@ final class Lifecycle {
             channel.send(new Message.Refused("expected ready, got " + notice.getClass().getSimpleName()));
             return;
         }
+        // Control connections taken from here on wait for the successor instead of reaching a
+        // generation that is about to drain (and would refuse a reload).
+        controlServer.pause();
+        boolean committed;
         lock.lock();
         try {
-            if (!upgrade.settleReady()) {
-                channel.send(new Message.Refused("too late: the successor "
-                        + upgrade.settlement().join().reason()));
-                return;
+            committed = upgrade.settleReady();
+            if (committed) {
+                state = GenerationState.DRAINING;
             }
-            state = GenerationState.DRAINING;
         } finally {
             lock.unlock();
+        }
+        if (!committed) {
+            controlServer.resume();
+            channel.send(new Message.Refused("too late: the successor " + upgrade.settlement().join().reason()));
+            return;
         }
         channel.send(new Message.ReadyAck());
         controlServer.close();

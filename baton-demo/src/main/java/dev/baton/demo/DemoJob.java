@@ -34,6 +34,7 @@ public final class DemoJob {
     private static final Duration READY_WAIT = Duration.ofSeconds(60);
     private static final Duration RELOAD_WAIT = Duration.ofSeconds(75);
     private static final Duration STOP_WAIT = Duration.ofSeconds(40);
+    private static final Duration AFTER_LAST_UPGRADE = Duration.ofSeconds(1);
 
     /**
      * What a run measured.
@@ -123,7 +124,7 @@ public final class DemoJob {
     private Outcome drive() throws IOException, InterruptedException {
         LoadOptions loadOptions = LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                 .withConnections(options.connections())
-                .withDuration(options.duration())
+                .withDuration(options.duration().plus(RELOAD_WAIT.multipliedBy(options.upgrades() + 1L)))
                 .withMode(options.mode());
         List<UpgradeTiming> upgrades = new ArrayList<>();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(
@@ -142,7 +143,11 @@ public final class DemoJob {
                     upgrades.add(timing);
                 }
             }
-            LoadReport report = load.awaitEnd();
+            // The load runs for the duration asked, and on past the last upgrade for a second, so
+            // that every generation serves even when upgrades take longer than their spacing.
+            long end = Math.max(start + options.duration().toNanos(), System.nanoTime() + AFTER_LAST_UPGRADE.toNanos());
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, end - System.nanoTime()));
+            LoadReport report = load.stop();
             progress.shutdownNow();
             clearProgress();
             awaitDrains();

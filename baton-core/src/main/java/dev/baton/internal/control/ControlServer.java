@@ -13,6 +13,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Accepts control connections on a listening socket and hands each request to a {@link Handler}.
@@ -21,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * connection gets a virtual thread. Only a peer of this process's user, or root, is served; others
  * get a refusal naming their uid. The listening socket may be shared with another generation: this
  * server only ever closes its own descriptor, never shuts the socket down.
+ *
+ * <p>Concurrency: {@code lock} guards {@code mode} and {@code acceptorIdle}. {@link #pause()} returns
+ * only once the acceptor has stopped taking connections, so that a generation handing over can stop
+ * accepting control connections before it commits, and {@link #resume()} if it does not.
  */
 public final class ControlServer implements AutoCloseable {
 
@@ -39,6 +45,12 @@ public final class ControlServer implements AutoCloseable {
     private final String logPrefix;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Thread acceptor;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private Mode mode = Mode.ACCEPTING;
+    private boolean acceptorIdle;
+
+    private enum Mode { ACCEPTING, PAUSED, CLOSED }
 
     private ControlServer(int listenFd, Handler handler, Duration ioTimeout, String logPrefix) throws IOException {
         this.listenFd = listenFd;
@@ -67,16 +79,37 @@ public final class ControlServer implements AutoCloseable {
     }
 
     /**
+     * Stops taking connections, keeping the descriptor; they wait in the socket's queue for whoever
+     * accepts next. Returns once the acceptor is idle.
+     */
+    public void pause() {
+        setMode(Mode.PAUSED);
+        wake();
+        lock.lock();
+        try {
+            while (!acceptorIdle && acceptor.isAlive() && mode == Mode.PAUSED) {
+                changed.await(100, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes connections again after {@link #pause()}. */
+    public void resume() {
+        setMode(Mode.ACCEPTING);
+    }
+
+    /**
      * Stops accepting and closes this process's descriptor of the listening socket. Requests being
      * served go on. Returns once the descriptor is closed (at once when called from a handler).
      */
     @Override
     public void close() {
-        try {
-            Descriptors.signalEventFd(wakeFd);
-        } catch (SystemCallException e) {
-            LOG.log(Level.WARNING, logPrefix + "cannot wake the control acceptor: " + e.getMessage());
-        }
+        setMode(Mode.CLOSED);
+        wake();
         if (Thread.currentThread() != acceptor) {
             try {
                 stopped.await(5, TimeUnit.SECONDS);
@@ -86,17 +119,54 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    private void setMode(Mode next) {
+        lock.lock();
+        try {
+            if (mode != Mode.CLOSED) {
+                mode = next;
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void wake() {
+        try {
+            Descriptors.signalEventFd(wakeFd);
+        } catch (SystemCallException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot wake the control acceptor: " + e.getMessage());
+        }
+    }
+
+    /** Waits while paused; returns whether to go on accepting. */
+    private boolean awaitAccepting() throws InterruptedException {
+        lock.lock();
+        try {
+            while (mode == Mode.PAUSED) {
+                acceptorIdle = true;
+                changed.signalAll();
+                changed.await();
+            }
+            acceptorIdle = false;
+            return mode == Mode.ACCEPTING;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void acceptLoop() {
         try {
-            while (true) {
+            while (awaitAccepting()) {
                 int ready = Descriptors.awaitReadable(new int[] {listenFd, wakeFd}, Duration.ofDays(1));
                 if (ready == 1) {
-                    return;
-                }
-                if (ready == 0) {
+                    Descriptors.clearEventFd(wakeFd);
+                } else if (ready == 0) {
                     acceptOne();
                 }
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.log(Level.ERROR, logPrefix + "control socket failed; stopped accepting control connections: "
                     + e.getMessage(), e);

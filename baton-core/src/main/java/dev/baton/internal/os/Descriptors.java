@@ -33,6 +33,7 @@ public final class Descriptors {
     private static final MethodHandle POLL = LibC.function("poll", FunctionDescriptor.of(INT, POINTER, LONG, INT));
     private static final MethodHandle EVENTFD = LibC.function("eventfd", FunctionDescriptor.of(INT, INT, INT));
     private static final MethodHandle WRITE = LibC.function("write", FunctionDescriptor.of(LONG, INT, POINTER, LONG));
+    private static final MethodHandle READ = LibC.function("read", FunctionDescriptor.of(LONG, INT, POINTER, LONG));
     private static final MethodHandle DUP2 = LibC.function("dup2", FunctionDescriptor.of(INT, INT, INT));
 
     private Descriptors() {}
@@ -123,6 +124,13 @@ public final class Descriptors {
     /** A new close-on-exec eventfd, used to wake a thread waiting in {@link #awaitReadable}. */
     public static int newEventFd() throws SystemCallException {
         return (int) SystemCall.call("eventfd", EVENTFD, 0, EFD_CLOEXEC);
+    }
+
+    /** Resets an eventfd that {@link #signalEventFd} made readable. */
+    public static void clearEventFd(int fd) throws SystemCallException {
+        try (Arena arena = Arena.ofConfined()) {
+            SystemCall.call("read(eventfd " + fd + ")", READ, fd, arena.allocate(LONG), 8L);
+        }
     }
 
     /** Makes an eventfd readable. */
