@@ -260,6 +260,22 @@ class ControlServerTest {
     }
 
     @Test
+    void pause_connectionWaitsInTheQueueUntilResume() throws IOException {
+        startServer();
+        server.pause();
+
+        try (ControlChannel client = ControlChannel.connect(path, TIMEOUT)) {
+            client.send(new StatusRequest());
+            assertThatThrownBy(() -> client.receive(Duration.ofMillis(300)))
+                    .as("not served while paused").isInstanceOf(java.net.SocketTimeoutException.class);
+
+            server.resume();
+
+            assertThat(client.receiveMessage(TIMEOUT)).isEqualTo(status());
+        }
+    }
+
+    @Test
     @Disabled("bug: ControlServer.close() is not idempotent: a second close() writes 8 bytes to whatever descriptor reused the eventfd's number")
     void close_calledTwice_writesNothingToADescriptorThatReusedTheEventFdNumber() throws IOException {
         int listenFd = ControlSocket.bind(path, NAME);
