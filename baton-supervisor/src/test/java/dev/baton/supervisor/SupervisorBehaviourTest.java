@@ -219,6 +219,30 @@ class SupervisorBehaviourTest {
         assertThat(supervisor.awaitExit(Duration.ofSeconds(20))).isZero();
     }
 
+    @Test
+    void socketActivation_supervisorTakesItsListenerFromSystemd_byName() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/systemd-socket-activate")),
+                "systemd-socket-activate is not installed");
+        int port = SupervisorUnderLoadTest.freePort();
+        SupervisorProcess supervisor = start("activated", List.of("/usr/bin/systemd-socket-activate",
+                "-l", "127.0.0.1:" + port, "--fdname=http", "-E", "BATON_CONTROL_DIR"), List.of("ready=notify"),
+                PythonWorker.command(directory, "ok"));
+
+        // systemd-socket-activate starts the supervisor at the first connection, which then waits in the queue
+        assertThat(get(port)).contains("generation=1");
+        supervisor.awaitServing();
+        assertThat(supervisor.status().listeners()).containsExactly("http=127.0.0.1:" + port);
+        assertThat(supervisor.control().reload(Duration.ofSeconds(30)).succeeded()).isTrue();
+        assertThat(get(port)).contains("generation=2");
+    }
+
+    private SupervisorProcess start(String name, List<String> launcher, List<String> settings, List<String> command)
+            throws IOException {
+        SupervisorProcess supervisor = SupervisorProcess.start(directory, name, launcher, settings, command);
+        supervisors.add(supervisor);
+        return supervisor;
+    }
+
     private static String get(int port) throws Exception {
         try (HttpClient client = HttpClient.newHttpClient()) {
             return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))

@@ -42,13 +42,19 @@ final class SupervisorProcess implements AutoCloseable {
     /** Starts a supervisor called {@code name} with {@code settings} (see {@link TestSupervisorMain}). */
     static SupervisorProcess start(Path workDirectory, String name, List<String> settings, List<String> command)
             throws IOException {
+        return start(workDirectory, name, List.of(), settings, command);
+    }
+
+    /** Starts a supervisor as above, under {@code launcher} (such as {@code systemd-socket-activate ...}). */
+    static SupervisorProcess start(Path workDirectory, String name, List<String> launcher, List<String> settings,
+            List<String> command) throws IOException {
         Path controlDirectory = workDirectory.resolve("control");
         if (!Files.exists(controlDirectory)) {
             Files.createDirectory(controlDirectory,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         }
         Path log = workDirectory.resolve(name + ".log");
-        List<String> line = new ArrayList<>();
+        List<String> line = new ArrayList<>(launcher);
         line.add(JAVA);
         line.addAll(JVM_FLAGS);
         line.addAll(List.of("-cp", CLASS_PATH, TestSupervisorMain.class.getName(), "name=" + name));
