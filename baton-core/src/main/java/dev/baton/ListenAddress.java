@@ -95,7 +95,7 @@ public sealed interface ListenAddress {
     }
 
     private static int parsePort(String text, String port) {
-        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(Character::isDigit)) {
+        if (port.isEmpty() || port.length() > 5 || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw invalid(text, "the port '" + port + "' is not a number from 0 to 65535");
         }
         int value = Integer.parseInt(port);

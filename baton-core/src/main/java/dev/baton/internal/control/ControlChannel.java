@@ -51,6 +51,9 @@ public final class ControlChannel implements AutoCloseable {
             Sockets.setTimeouts(fd, ioTimeout);
             Sockets.connect(fd, path);
             return new ControlChannel(fd);
+        } catch (IllegalArgumentException e) {
+            Descriptors.closeQuietly(fd);
+            throw new IOException("cannot connect to the control socket " + path + ": " + e.getMessage(), e);
         } catch (SystemCallException e) {
             Descriptors.closeQuietly(fd);
             throw new IOException(switch (e.errno()) {

@@ -49,6 +49,7 @@ public final class ControlServer implements AutoCloseable {
     private final Condition changed = lock.newCondition();
     private Mode mode = Mode.ACCEPTING;
     private boolean acceptorIdle;
+    private boolean wakeClosed;
 
     private enum Mode { ACCEPTING, PAUSED, CLOSED }
 
@@ -104,7 +105,7 @@ public final class ControlServer implements AutoCloseable {
 
     /**
      * Stops accepting and closes this process's descriptor of the listening socket. Requests being
-     * served go on. Returns once the descriptor is closed (at once when called from a handler).
+     * served go on. Returns once the descriptor is closed (waiting at most 5 s). Idempotent.
      */
     @Override
     public void close() {
@@ -131,11 +132,17 @@ public final class ControlServer implements AutoCloseable {
         }
     }
 
+    /** Wakes the acceptor, unless it is gone: its eventfd's number may belong to another descriptor by now. */
     private void wake() {
+        lock.lock();
         try {
-            Descriptors.signalEventFd(wakeFd);
+            if (!wakeClosed) {
+                Descriptors.signalEventFd(wakeFd);
+            }
         } catch (SystemCallException e) {
             LOG.log(Level.WARNING, logPrefix + "cannot wake the control acceptor: " + e.getMessage());
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -172,7 +179,14 @@ public final class ControlServer implements AutoCloseable {
                     + e.getMessage(), e);
         } finally {
             Descriptors.closeQuietly(listenFd);
-            Descriptors.closeQuietly(wakeFd);
+            lock.lock();
+            try {
+                Descriptors.closeQuietly(wakeFd);
+                wakeClosed = true;
+                mode = Mode.CLOSED;
+            } finally {
+                lock.unlock();
+            }
             stopped.countDown();
         }
     }

@@ -107,7 +107,7 @@ public final class ControlSocket {
             Sockets.listen(fd, BACKLOG);
             Descriptors.setNonBlocking(fd);
             return fd;
-        } catch (IOException e) {
+        } catch (IOException | IllegalArgumentException e) {
             Descriptors.closeQuietly(fd);
             throw new IOException("cannot create the control socket " + path + ": " + e.getMessage(), e);
         }

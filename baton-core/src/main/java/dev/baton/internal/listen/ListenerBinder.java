@@ -113,12 +113,20 @@ public final class ListenerBinder {
             throw new IOException("cannot listen on " + name + "=" + unix + ": " + path
                     + " exists and is not a socket; remove it or choose another path");
         }
+        boolean live;
         try {
             SocketChannel.open(UnixDomainSocketAddress.of(path)).close();
+            live = true;
+        } catch (java.net.ConnectException stale) {
+            live = false;
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + name + "=" + unix + ": cannot check the socket already at "
+                    + path + " (" + e.getMessage() + "); remove it or choose another path", e);
+        }
+        if (live) {
             throw new IOException("cannot listen on " + name + "=" + unix + ": another process is listening on "
                     + path + "; stop it or choose another path");
-        } catch (java.net.ConnectException stale) {
-            Files.deleteIfExists(path);
         }
+        Files.deleteIfExists(path); // stale: left by a process that is gone
     }
 }

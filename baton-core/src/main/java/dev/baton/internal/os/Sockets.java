@@ -131,8 +131,13 @@ public final class Sockets {
     public static void setTimeouts(int fd, Duration timeout) throws SystemCallException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment timeval = arena.allocate(16, 8);
+            // A zero timeval means "no timeout": a positive timeout below a microsecond becomes one.
+            long micros = timeout.toNanosPart() / 1000;
+            if (timeout.toSeconds() == 0 && micros == 0 && !timeout.isZero()) {
+                micros = 1;
+            }
             timeval.set(LONG, 0, timeout.toSeconds());
-            timeval.set(LONG, 8, timeout.toMillisPart() * 1000L);
+            timeval.set(LONG, 8, micros);
             SystemCall.call("setsockopt(fd " + fd + ", SO_RCVTIMEO)", SETSOCKOPT, fd, SOL_SOCKET, SO_RCVTIMEO,
                     timeval, 16);
             SystemCall.call("setsockopt(fd " + fd + ", SO_SNDTIMEO)", SETSOCKOPT, fd, SOL_SOCKET, SO_SNDTIMEO,

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -221,7 +220,6 @@ class ControlSocketTest {
     }
 
     @Test
-    @Disabled("bug: ControlSocket.bind leaks the new socket when the path is longer than sun_path (IllegalArgumentException escapes the IOException catch)")
     void bind_pathLongerThanSunPath_refusedWithoutLeakingTheSocket() throws IOException {
         Path directory = Files.createDirectories(temp.resolve("d".repeat(100)));
         Path path = directory.resolve("svc.sock");
@@ -256,7 +254,6 @@ class ControlSocketTest {
     }
 
     @Test
-    @Disabled("bug: ControlChannel.connect leaks the new socket when the path is longer than sun_path (IllegalArgumentException escapes the SystemCallException catch)")
     void connect_pathLongerThanSunPath_refusedWithoutLeakingTheSocket() {
         Path path = temp.resolve("d".repeat(100)).resolve("svc.sock");
         Map<Integer, String> before = OpenDescriptors.snapshot();

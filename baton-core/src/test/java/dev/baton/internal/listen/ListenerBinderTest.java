@@ -28,7 +28,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -210,7 +209,6 @@ class ListenerBinderTest {
     }
 
     @Test
-    @Disabled("bug: a live socket of another type at the path (a control socket) escapes as a bare SocketException 'Protocol wrong type for socket' that names neither the listener nor the path")
     void bind_unixPathHeldByALiveSocketOfAnotherType_refusedNamingTheListener() throws IOException {
         Path path = temp.resolve("http.sock");
         int control = Sockets.newUnixSocket(Sockets.SOCK_SEQPACKET);

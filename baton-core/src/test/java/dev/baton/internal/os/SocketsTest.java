@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -37,7 +36,6 @@ class SocketsTest {
     }
 
     @Test
-    @Disabled("bug: Sockets.setTimeouts turns a positive timeout under 1 ms into a zero timeval, which SO_RCVTIMEO reads as 'wait forever'")
     void setTimeouts_subMillisecondTimeout_stillBoundsTheReceive() throws SystemCallException {
         Sockets.setTimeouts(pair[0], Duration.ofNanos(500_000));
 
