@@ -347,5 +347,17 @@ final class DemoServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        keepLog();
+    }
+
+    /** Copies the server log to {@code target/server-logs/}, which outlives the test's temporary directory. */
+    private void keepLog() {
+        try {
+            Path kept = Path.of("target", "server-logs");
+            Files.createDirectories(kept);
+            Files.copy(log, kept.resolve(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            System.err.println("cannot keep the server log " + log + ": " + e.getMessage());
+        }
     }
 }

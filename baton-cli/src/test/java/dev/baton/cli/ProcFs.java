@@ -44,6 +44,29 @@ final class ProcFs {
         }
     }
 
+    /**
+     * The number of open descriptors of {@code pid} once it has settled: the same count for half a second
+     * (a connection or control request being closed comes and goes), waiting at most 30 seconds.
+     */
+    static long settledDescriptorCount(long pid) throws IOException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
+            long count = descriptorCount(pid);
+            try {
+                org.awaitility.Awaitility.await()
+                        .during(java.time.Duration.ofMillis(500))
+                        .atMost(java.time.Duration.ofSeconds(2))
+                        .pollInterval(java.time.Duration.ofMillis(50))
+                        .until(() -> descriptorCount(pid) == count);
+                return count;
+            } catch (org.awaitility.core.ConditionTimeoutException unsettled) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("the descriptors of pid " + pid + " did not settle within 30 s", unsettled);
+                }
+            }
+        }
+    }
+
     /** Each open descriptor of {@code pid} with what it points at, for failure messages. */
     static String describeDescriptors(long pid) {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {

@@ -1,0 +1,72 @@
+package dev.baton.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.baton.UpgradeResult;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Many upgrades in a row leak nothing: no descriptor, no process. */
+class RepeatedUpgradeTest {
+
+    private static final int UPGRADES = 20;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void upgrades_twentyInARow_servingProcessHoldsNoMoreDescriptorsAndNoOldGenerationRuns() throws Exception {
+        try (DemoServerProcess server = DemoServerProcess.start(directory, "", "--drain-timeout", "5")) {
+            List<Long> pids = new ArrayList<>(List.of(server.servingPid()));
+            long descriptorsAfterFirst = -1;
+            String descriptorsAfterFirstListed = "";
+            for (int upgrade = 1; upgrade <= UPGRADES; upgrade++) {
+                long oldPid = server.servingPid();
+                long newPid = switch (upgrade % 3) {
+                    case 1 -> {
+                        UpgradeResult result = server.reload();
+                        assertThat(result.succeeded()).as("upgrade %d: %s%s", upgrade, result, server.logTail())
+                                .isTrue();
+                        yield result.successorPid();
+                    }
+                    case 2 -> {
+                        server.signal("HUP", oldPid);
+                        yield server.awaitServingOtherThan(oldPid);
+                    }
+                    default -> {
+                        server.signal("USR2", oldPid);
+                        yield server.awaitServingOtherThan(oldPid);
+                    }
+                };
+                pids.add(newPid);
+                server.awaitExit(oldPid);
+                RawHttp.Answer answer = server.awaitAnswerFrom(newPid, "/");
+                assertThat(answer.body()).contains("generation=" + (upgrade + 1));
+                if (upgrade == 1) {
+                    descriptorsAfterFirst = ProcFs.settledDescriptorCount(newPid);
+                    descriptorsAfterFirstListed = ProcFs.describeDescriptors(newPid);
+                }
+            }
+            long serving = pids.getLast();
+            long descriptorsAfterLast = ProcFs.settledDescriptorCount(serving);
+            String listedAfterFirst = descriptorsAfterFirstListed;
+
+            assertThat(descriptorsAfterLast)
+                    .as(() -> "descriptors of the serving generation after upgrade 1 and after upgrade " + UPGRADES
+                            + "\nafter 1:" + listedAfterFirst + "\nafter " + UPGRADES + ":"
+                            + ProcFs.describeDescriptors(serving))
+                    .isLessThanOrEqualTo(descriptorsAfterFirst);
+            for (long pid : pids.subList(0, pids.size() - 1)) {
+                assertThat(ProcFs.state(pid).filter(state -> state != 'Z' && state != 'X'))
+                        .as("old generation pid %d still runs%s", pid, server.logTail())
+                        .isEmpty();
+            }
+            assertThat(server.servingPid()).isEqualTo(serving);
+            System.out.println("descriptors after upgrade 1: " + descriptorsAfterFirst + ", after upgrade "
+                    + UPGRADES + ": " + descriptorsAfterLast + "; status: " + server.status());
+        }
+    }
+}
