@@ -228,8 +228,10 @@ class SupervisorBehaviourTest {
                 "-l", "127.0.0.1:" + port, "--fdname=http", "-E", "BATON_CONTROL_DIR"), List.of("ready=notify"),
                 PythonWorker.command(directory, "ok"));
 
-        // systemd-socket-activate starts the supervisor at the first connection, which then waits in the queue
-        assertThat(get(port)).contains("generation=1");
+        // systemd-socket-activate binds, then starts the supervisor at the first connection, which waits in the
+        // queue meanwhile; retried only until systemd-socket-activate itself listens
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptionsInstanceOf(java.net.ConnectException.class)
+                .until(() -> get(port).contains("generation=1"));
         supervisor.awaitServing();
         assertThat(supervisor.status().listeners()).containsExactly("http=127.0.0.1:" + port);
         assertThat(supervisor.control().reload(Duration.ofSeconds(30)).succeeded()).isTrue();
