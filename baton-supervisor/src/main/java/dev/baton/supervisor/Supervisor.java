@@ -118,8 +118,15 @@ public final class Supervisor {
             listeners.close();
             throw e;
         }
-        this.reaper = new Reaper();
-        this.controlServer = ControlServer.start(controlFd, this::handleControl, CONTROL_TIMEOUT, logPrefix);
+        try {
+            this.reaper = new Reaper();
+            this.controlServer = ControlServer.start(controlFd, this::handleControl, CONTROL_TIMEOUT, logPrefix);
+        } catch (IOException | RuntimeException e) {
+            Descriptors.closeQuietly(controlFd);
+            Files.deleteIfExists(controlPath);
+            listeners.close();
+            throw e;
+        }
         Map<String, String> env = new HashMap<>(environment);
         NOT_INHERITED.forEach(env::remove);
         env.put("BATON_SUPERVISOR_PID", Long.toString(pid));
