@@ -52,14 +52,15 @@ final class DemoServerProcess implements AutoCloseable {
     private final Process firstGeneration;
     private final Map<Long, ProcessHandle> seen = new LinkedHashMap<>();
 
-    private DemoServerProcess(Path directory, String configText, List<String> extraArguments) throws IOException {
+    private DemoServerProcess(Path directory, int port, String configText, List<String> extraArguments)
+            throws IOException {
         this.directory = directory;
         this.controlDirectory = controlDirectory(directory);
         this.log = directory.resolve("demo-server.log");
         this.config = directory.resolve("demo.properties");
         this.pidFile = directory.resolve("demo-server.pid");
         this.name = "cli-test-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
-        this.port = freePort();
+        this.port = port;
         this.control = BatonControl.at(controlDirectory.resolve(name + ".sock"));
         Files.writeString(config, configText, StandardCharsets.UTF_8);
         List<String> arguments = new ArrayList<>(List.of("demo-server", "--port", Integer.toString(port),
@@ -80,7 +81,13 @@ final class DemoServerProcess implements AutoCloseable {
      */
     static DemoServerProcess start(Path directory, String configText, String... extraArguments)
             throws IOException {
-        DemoServerProcess server = new DemoServerProcess(directory, configText, List.of(extraArguments));
+        return startOnPort(directory, freePort(), configText, extraArguments);
+    }
+
+    /** Like {@link #start}, on {@code port}: 0 lets the system choose (then {@link #port()} is 0). */
+    static DemoServerProcess startOnPort(Path directory, int port, String configText, String... extraArguments)
+            throws IOException {
+        DemoServerProcess server = new DemoServerProcess(directory, port, configText, List.of(extraArguments));
         try {
             server.awaitServing();
             return server;

@@ -67,6 +67,32 @@ final class ProcFs {
         }
     }
 
+    /** The TCP ports {@code pid} listens on (IPv4), found through its socket descriptors. */
+    static java.util.Set<Integer> listeningPorts(long pid) throws IOException {
+        java.util.Set<String> inodes = new java.util.HashSet<>();
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(fd).toString();
+                    if (target.startsWith("socket:[")) {
+                        inodes.add(target.substring(8, target.length() - 1));
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // gone between list and read
+                }
+            }
+        }
+        java.util.Set<Integer> ports = new java.util.TreeSet<>();
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "net", "tcp"),
+                StandardCharsets.US_ASCII)) {
+            String[] fields = line.strip().split("\\s+");
+            if (fields.length > 9 && fields[3].equals("0A") && inodes.contains(fields[9])) {
+                ports.add(Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1), 16));
+            }
+        }
+        return ports;
+    }
+
     /** Each open descriptor of {@code pid} with what it points at, for failure messages. */
     static String describeDescriptors(long pid) {
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
