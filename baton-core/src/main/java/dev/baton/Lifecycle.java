@@ -235,6 +235,13 @@ final class Lifecycle {
         }
         predecessor.adoptStandardStreams();
         oldGenerations.addAll(predecessor.handover().draining());
+        lock.lock();
+        try {
+            lastReload = "generation " + generation + " (pid " + pid + ") took over from pid "
+                    + predecessor.predecessorPid() + " at " + java.time.Instant.now();
+        } finally {
+            lock.unlock();
+        }
         controlFd = predecessor.takeControlDescriptor();
         predecessor.close();
         predecessor = null;
@@ -447,7 +454,7 @@ final class Lifecycle {
         List<ProcessInfo> processes = new ArrayList<>();
         processes.add(new ProcessInfo(pid, generation, current, startedEpochMillis));
         processes.addAll(oldGenerations.stillDraining());
-        return new Message.StatusReply(pid, name, "in-process", current, listeners.specs(), processes, reload);
+        return new Message.StatusReply(pid, name, "in-process", current, listeners.boundSpecs(), processes, reload);
     }
 
     // ---- stop and drain ----------------------------------------------------------------------------

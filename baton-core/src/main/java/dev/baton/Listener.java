@@ -63,8 +63,26 @@ public final class Listener {
         return channel.getLocalAddress();
     }
 
+    /**
+     * Where the socket is bound, written as {@link ListenAddress} writes addresses (with the port the
+     * kernel chose when port 0 was asked for), or the requested address if it cannot be read.
+     */
+    public String boundAddress() {
+        try {
+            return switch (channel.getLocalAddress()) {
+                case java.net.InetSocketAddress inet -> new ListenAddress.Tcp(
+                        inet.getAddress().isAnyLocalAddress() ? "" : inet.getAddress().getHostAddress(),
+                        inet.getPort()).toString();
+                case java.net.UnixDomainSocketAddress unix -> new ListenAddress.Unix(unix.getPath()).toString();
+                case null, default -> address.toString();
+            };
+        } catch (IOException e) {
+            return address.toString();
+        }
+    }
+
     @Override
     public String toString() {
-        return name + "=" + address + (inherited ? " (inherited)" : "");
+        return name + "=" + boundAddress() + (inherited ? " (inherited)" : "");
     }
 }

@@ -86,6 +86,13 @@ final class ListenerSet {
         return specs;
     }
 
+    /** The listeners in use with the addresses they are bound to, for a person or a status reply. */
+    synchronized List<ListenerSpec> boundSpecs() {
+        List<ListenerSpec> specs = new ArrayList<>();
+        active.values().forEach(l -> specs.add(new ListenerSpec(l.name(), l.boundAddress())));
+        return specs;
+    }
+
     synchronized int[] descriptors() {
         return active.values().stream().mapToInt(Listener::descriptor).toArray();
     }

@@ -10,7 +10,7 @@ import picocli.CommandLine.Mixin;
  * {@code baton bench}: the demo job as a benchmark: the same load and upgrades, then one summary line
  * with the load figures and the upgrade timings, to paste into bench/RESULTS.md.
  */
-@Command(name = "bench", description = "Run the demo job and print one summary line of its figures.")
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Run the demo job and print one summary line of its figures.")
 final class BenchCommand implements Callable<Integer> {
 
     @Mixin

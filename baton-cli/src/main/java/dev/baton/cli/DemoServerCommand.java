@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code baton demo-server}: one generation of the demo Jetty server, upgraded by SIGHUP or SIGUSR2. */
-@Command(name = "demo-server",
+@Command(name = "demo-server", mixinStandardHelpOptions = true,
         description = {"Run the demo server: GET / says which pid and generation answered; GET /sleep?ms=N "
                 + "sleeps first. SIGHUP or SIGUSR2 upgrades it (the config file is read again), SIGTERM stops it "
                 + "gracefully."})

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code baton reload}: upgrades a running service and says how it went; exits 1 if it failed. */
-@Command(name = "reload", description = "Start a new generation of a running service and wait until it serves.")
+@Command(name = "reload", mixinStandardHelpOptions = true, description = "Start a new generation of a running service and wait until it serves.")
 final class ReloadCommand implements Callable<Integer> {
 
     @Mixin

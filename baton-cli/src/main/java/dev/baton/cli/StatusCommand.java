@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code baton status}: shows a running service's processes and listeners, for people or as JSON. */
-@Command(name = "status", description = "Show a running service's pid, listeners, generations and last reload.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a running service's pid, listeners, generations and last reload.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code baton stop}: stops a running service, gracefully or at once. */
-@Command(name = "stop", description = "Stop a running service: it stops accepting, drains, and exits.")
+@Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a running service: it stops accepting, drains, and exits.")
 final class StopCommand implements Callable<Integer> {
 
     @Mixin

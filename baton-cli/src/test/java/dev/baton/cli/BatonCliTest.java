@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -70,8 +69,6 @@ class BatonCliTest {
     }
 
     @Test
-    @Disabled("bug: 'baton reload --help' exits 2 with \"Unknown option: '--help'\": only the top command has "
-            + "mixinStandardHelpOptions; add mixinStandardHelpOptions = true to each subcommand's @Command")
     void subcommandHelpOption_exitsZeroAndDescribesItsOptions() {
         int exit = execute("reload", "--help");
 

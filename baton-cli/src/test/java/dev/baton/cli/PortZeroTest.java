@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.baton.UpgradeResult;
 import java.nio.file.Path;
 import java.util.Set;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,11 +35,6 @@ class PortZeroTest {
     }
 
     @Test
-    @Disabled("bug: with --port 0, 'baton status' and the 'serving on' log line show the requested address "
-            + "http=127.0.0.1:0, never the port the system chose, so a user cannot find it: ListenerSet.specs() and "
-            + "Listener.toString() use the requested ListenAddress; report the bound address "
-            + "(channel.getLocalAddress()) in the status reply and the log, and keep matching inherited listeners "
-            + "by the requested one")
     void status_portZero_namesThePortTheSystemChose() throws Exception {
         try (DemoServerProcess server = DemoServerProcess.startOnPort(directory, 0, "")) {
             long pid = server.servingPid();

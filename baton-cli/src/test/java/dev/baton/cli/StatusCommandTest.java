@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -64,10 +63,6 @@ class StatusCommandTest {
     }
 
     @Test
-    @Disabled("bug: after a successful reload, 'baton status' says 'last reload none': lastReload lives in the "
-            + "generation that ran the upgrade (Lifecycle.upgrade sets it on the predecessor, which then drains and "
-            + "exits) and is not handed to the successor; carry it in the Handover message, or set it in the "
-            + "successor's ready()")
     void status_afterASuccessfulReload_reportsThatReloadAsTheLastOne() throws Exception {
         try (DemoServerProcess server = DemoServerProcess.start(directory, "")) {
             long oldPid = server.servingPid();

@@ -67,6 +67,14 @@ public final class ControlChannel implements AutoCloseable {
         }
     }
 
+    /**
+     * The connected socket's descriptor, still owned by this channel: for a supervisor that carries the
+     * connection across its own {@code execve} (a duplicate of it) to answer from its new program image.
+     */
+    public int descriptor() {
+        return fd;
+    }
+
     /** Who is at the other end. */
     public PeerCredentials peer() throws SystemCallException {
         return Sockets.peerCredentials(fd);

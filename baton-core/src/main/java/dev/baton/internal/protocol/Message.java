@@ -99,6 +99,29 @@ public sealed interface Message {
         }
     }
 
+    /**
+     * Asks a supervisor to re-execute its own program in place (same pid), carrying its listeners and
+     * workers across; answered with {@link UpgradeSupervisorResult}, by the new program image when it
+     * succeeds, or with {@link Refused}.
+     */
+    record UpgradeSupervisorRequest() implements Message {}
+
+    /**
+     * How a supervisor's upgrade in place ended.
+     *
+     * @param succeeded whether the new program image runs and serves
+     * @param pid the supervisor's pid (the same before and after)
+     * @param workers how many workers were carried across (on failure: how many still run)
+     * @param elapsedMillis from the request until the new image served, or until the failure
+     * @param message one line for a person: what happened and, on failure, why
+     */
+    record UpgradeSupervisorResult(boolean succeeded, long pid, int workers, long elapsedMillis, String message)
+            implements Message {
+        public UpgradeSupervisorResult {
+            Objects.requireNonNull(message, "message");
+        }
+    }
+
     /** A named listener as the application asked for it. */
     record ListenerSpec(String name, String address) {
         public ListenerSpec {

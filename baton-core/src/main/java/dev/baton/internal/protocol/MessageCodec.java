@@ -13,6 +13,8 @@ import dev.baton.internal.protocol.Message.StatusReply;
 import dev.baton.internal.protocol.Message.StatusRequest;
 import dev.baton.internal.protocol.Message.StopAck;
 import dev.baton.internal.protocol.Message.StopRequest;
+import dev.baton.internal.protocol.Message.UpgradeSupervisorRequest;
+import dev.baton.internal.protocol.Message.UpgradeSupervisorResult;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -124,6 +126,8 @@ public final class MessageCodec {
             case StopRequest _ -> 9;
             case StopAck _ -> 10;
             case Refused _ -> 11;
+            case UpgradeSupervisorRequest _ -> 12;
+            case UpgradeSupervisorResult _ -> 13;
         };
     }
 
@@ -137,7 +141,7 @@ public final class MessageCodec {
                 writeList(out, m.draining(), MessageCodec::writeProcess);
             }
             case ReadyNotice m -> writeList(out, m.claimed(), MessageCodec::writeString);
-            case ReadyAck _, ReloadRequest _, StatusRequest _ -> { }
+            case ReadyAck _, ReloadRequest _, StatusRequest _, UpgradeSupervisorRequest _ -> { }
             case ReloadResult m -> {
                 out.writeBoolean(m.succeeded());
                 out.writeLong(m.servingPid());
@@ -159,6 +163,13 @@ public final class MessageCodec {
             case StopRequest m -> out.writeBoolean(m.now());
             case StopAck m -> out.writeLong(m.pid());
             case Refused m -> writeString(out, m.reason());
+            case UpgradeSupervisorResult m -> {
+                out.writeBoolean(m.succeeded());
+                out.writeLong(m.pid());
+                out.writeInt(m.workers());
+                out.writeLong(m.elapsedMillis());
+                writeString(out, m.message());
+            }
         }
     }
 
@@ -179,6 +190,9 @@ public final class MessageCodec {
             case 9 -> new StopRequest(readBoolean(in));
             case 10 -> new StopAck(in.readLong());
             case 11 -> new Refused(readString(in));
+            case 12 -> new UpgradeSupervisorRequest();
+            case 13 -> new UpgradeSupervisorResult(readBoolean(in), in.readLong(), in.readInt(), in.readLong(),
+                    readString(in));
             default -> throw new ProtocolException("unknown control message type " + type);
         };
     }

@@ -1,0 +1,175 @@
+package dev.baton.internal.os;
+
+import static dev.baton.internal.os.LibC.INT;
+import static dev.baton.internal.os.LibC.POINTER;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Replacing this process's program in place: {@code execve}, which keeps the pid, the children and
+ * every descriptor not marked close-on-exec, and what goes with it: this process's command line,
+ * marking every other descriptor close-on-exec, and asking whether a pid is still a child of this
+ * process (after an {@code execve}, the children are still ours).
+ *
+ * <p>{@code execve} is called with an empty signal mask, so the new program starts as a program
+ * started afresh does (the JVM blocks some signals in its threads; a blocked mask survives
+ * {@code execve}); the caller's mask is restored if {@code execve} fails. Call it from a platform
+ * thread: a virtual thread could move to another carrier between the two calls.
+ */
+public final class Exec {
+
+    private static final int SIG_SETMASK = 2;
+    private static final long SIGSET_SIZE = 128;
+    private static final int P_PIDFD = 3;
+    private static final int WEXITED = 4;
+    private static final int WNOHANG = 1;
+    private static final int WNOWAIT = 0x01000000;
+    private static final long SIGINFO_SIZE = 128;
+    private static final long SI_PID = 16;
+    private static final Path OWN_DESCRIPTORS = Path.of("/proc/self/fd");
+
+    private static final MethodHandle EXECVE =
+            LibC.function("execve", FunctionDescriptor.of(INT, POINTER, POINTER, POINTER));
+    private static final MethodHandle SIGPROCMASK =
+            LibC.function("sigprocmask", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
+    private static final MethodHandle SIGEMPTYSET = LibC.function("sigemptyset", FunctionDescriptor.of(INT, POINTER));
+    private static final MethodHandle WAITID =
+            LibC.function("waitid", FunctionDescriptor.of(INT, INT, INT, POINTER, INT));
+
+    /** What {@link #probeChild} found. */
+    public enum Child { RUNNING, EXITED, NOT_A_CHILD }
+
+    private Exec() {}
+
+    /**
+     * Replaces this process's program with {@code path}, run with {@code arguments} (argv, argv[0]
+     * included) and exactly {@code environment} ({@code NAME=value} entries). Returns only if it failed.
+     *
+     * @throws SystemCallException naming the path and the errno (ENOENT, EACCES, ENOEXEC, E2BIG, ...);
+     *     this process goes on unchanged
+     */
+    public static void execve(String path, List<String> arguments, List<String> environment)
+            throws SystemCallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment program = arena.allocateFrom(path, StandardCharsets.UTF_8);
+            MemorySegment argv = Spawn.stringArray(arena, arguments);
+            MemorySegment envp = Spawn.stringArray(arena, environment);
+            MemorySegment empty = arena.allocate(SIGSET_SIZE, 8);
+            MemorySegment saved = arena.allocate(SIGSET_SIZE, 8);
+            SystemCall.call("sigemptyset", SIGEMPTYSET, empty);
+            SystemCall.call("sigprocmask(SIG_SETMASK)", SIGPROCMASK, SIG_SETMASK, empty, saved);
+            try {
+                SystemCall.call("execve(" + path + ")", EXECVE, program, argv, envp);
+                throw new AssertionError("execve returned without failing");
+            } finally {
+                SystemCall.call("sigprocmask(SIG_SETMASK)", SIGPROCMASK, SIG_SETMASK, saved, MemorySegment.NULL);
+            }
+        }
+    }
+
+    /** This process's command line, from {@code /proc/self/cmdline}: argv[0] first. */
+    public static List<String> commandLine() throws IOException {
+        byte[] bytes = Files.readAllBytes(Path.of("/proc/self/cmdline"));
+        List<String> arguments = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == 0) {
+                arguments.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        if (start < bytes.length) {
+            arguments.add(new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8));
+        }
+        if (arguments.isEmpty()) {
+            throw new IOException("/proc/self/cmdline is empty");
+        }
+        return arguments;
+    }
+
+    /** The descriptors this process has open now, from {@code /proc/self/fd}, in no particular order. */
+    public static List<Integer> openDescriptors() throws IOException {
+        List<Integer> fds = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(OWN_DESCRIPTORS)) {
+            for (Path entry : entries) {
+                fds.add(Integer.parseInt(entry.getFileName().toString()));
+            }
+        }
+        return fds;
+    }
+
+    /**
+     * Marks every open descriptor of this process close-on-exec, except 0, 1, 2 and {@code keep}, so
+     * that an {@code execve} carries nothing else into the new program.
+     *
+     * @return the descriptors this changed (they were inheritable), for {@link #makeInheritable} to undo
+     */
+    public static int[] closeOnExecAllExcept(Set<Integer> keep) throws IOException {
+        List<Integer> changed = new ArrayList<>();
+        for (int fd : openDescriptors()) {
+            if (fd <= 2 || keep.contains(fd)) {
+                continue;
+            }
+            try {
+                if (!Descriptors.isCloseOnExec(fd)) {
+                    Descriptors.setCloseOnExec(fd, true);
+                    changed.add(fd);
+                }
+            } catch (SystemCallException e) {
+                if (e.errno() != Errno.EBADF) { // closed meanwhile (such as the directory stream read above)
+                    throw e;
+                }
+            }
+        }
+        return changed.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /** Clears close-on-exec on {@code fds} again, where they are still open; returns how many failed. */
+    public static int makeInheritable(int[] fds) {
+        int failed = 0;
+        for (int fd : fds) {
+            try {
+                Descriptors.setCloseOnExec(fd, false);
+            } catch (SystemCallException e) {
+                failed++;
+            }
+        }
+        return failed;
+    }
+
+    /** What a descriptor of this process is, as {@code /proc/self/fd} shows it: {@code pipe:[123]}, .... */
+    public static String describeDescriptor(int fd) throws IOException {
+        return Files.readSymbolicLink(OWN_DESCRIPTORS.resolve(Integer.toString(fd))).toString();
+    }
+
+    /**
+     * Whether the process behind {@code pidfd} is a child of this process, and whether it has exited,
+     * without reaping it ({@code waitid} with {@code WNOWAIT}).
+     */
+    public static Child probeChild(int pidfd) throws SystemCallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(SIGINFO_SIZE, 8);
+            try {
+                SystemCall.call("waitid(P_PIDFD, fd " + pidfd + ", WNOWAIT)", WAITID, P_PIDFD, pidfd, info,
+                        WEXITED | WNOHANG | WNOWAIT);
+            } catch (SystemCallException e) {
+                if (e.errno() == Errno.ECHILD) {
+                    return Child.NOT_A_CHILD;
+                }
+                throw e;
+            }
+            return info.get(INT, SI_PID) == 0 ? Child.RUNNING : Child.EXITED;
+        }
+    }
+}
