@@ -108,7 +108,7 @@ class MessageCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {0, 12, 0x0100, 0xffff})
+    @ValueSource(ints = {0, 14, 0x0100, 0xffff})
     void decode_unknownType_refusedNamingTheType(int type) {
         assertRefused(packet(MessageCodec.MAGIC, 1, type), "unknown control message type " + type);
     }

@@ -13,6 +13,8 @@ import dev.baton.internal.protocol.Message.StatusReply;
 import dev.baton.internal.protocol.Message.StatusRequest;
 import dev.baton.internal.protocol.Message.StopAck;
 import dev.baton.internal.protocol.Message.StopRequest;
+import dev.baton.internal.protocol.Message.UpgradeSupervisorRequest;
+import dev.baton.internal.protocol.Message.UpgradeSupervisorResult;
 import java.util.List;
 
 /** One or more messages of every type, with edge values, for round-trip tests here and over sockets. */
@@ -60,6 +62,12 @@ public final class SampleMessages {
                 new StopRequest(false),
                 new StopAck(4711),
                 new Refused("permission denied: uid 65534 may not control this service, which belongs to uid 0"),
-                new Refused(""));
+                new Refused(""),
+                new UpgradeSupervisorRequest(),
+                new UpgradeSupervisorResult(true, 4711, 2, 640,
+                        "supervisor pid 4711 re-executed in place in 640 ms; 2 workers kept"),
+                new UpgradeSupervisorResult(false, 4711, 1, 3,
+                        "execve(/opt/jdk/bin/java) failed: ENOENT (No such file or directory); still serving"),
+                new UpgradeSupervisorResult(false, 0, 0, 0, ""));
     }
 }
