@@ -28,6 +28,7 @@ final class NotifySocket implements AutoCloseable {
     private final Path path;
     private final int fd;
     private final int wakeFd;
+    private boolean closed; // guarded by this: the reader closed fd
 
     private NotifySocket(Path path, int fd, int wakeFd) {
         this.path = path;
@@ -57,8 +58,29 @@ final class NotifySocket implements AutoCloseable {
         return socket;
     }
 
+    /**
+     * Takes over {@code fd}, a notify socket bound at {@code path} that a previous program image of this
+     * supervisor made and carried across its {@code execve}; checks that it is one.
+     */
+    static NotifySocket adopt(Path path, int fd, String logPrefix, Consumer<java.util.List<String>> onMessage)
+            throws IOException {
+        if (Sockets.family(fd) != Sockets.AF_UNIX || Sockets.type(fd) != Sockets.SOCK_DGRAM
+                || !Sockets.unixPath(fd).equals(path.toString())) {
+            throw new IOException("carried fd " + fd + " is not the datagram socket bound at " + path);
+        }
+        Descriptors.setCloseOnExec(fd, true);
+        NotifySocket socket = new NotifySocket(path, fd, Descriptors.newEventFd());
+        Thread.ofPlatform().daemon().name("baton-notify").start(() -> socket.receive(logPrefix, onMessage));
+        return socket;
+    }
+
     Path path() {
         return path;
+    }
+
+    /** A close-on-exec duplicate of the socket, owned by the caller, or -1 if the reader has closed it. */
+    synchronized int duplicateForCarry() throws SystemCallException {
+        return closed ? -1 : Descriptors.duplicate(fd, 3);
     }
 
     private void receive(String logPrefix, Consumer<java.util.List<String>> onMessage) {
@@ -74,7 +96,10 @@ final class NotifySocket implements AutoCloseable {
         } catch (SystemCallException | RuntimeException e) {
             LOG.log(Level.WARNING, logPrefix + "notify socket " + path + " failed: " + e.getMessage());
         } finally {
-            Descriptors.closeQuietly(fd);
+            synchronized (this) {
+                closed = true;
+                Descriptors.closeQuietly(fd);
+            }
             Descriptors.closeQuietly(wakeFd);
             try {
                 Files.deleteIfExists(path);

@@ -22,6 +22,10 @@ final class Reaper {
 
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final int wakeFd;
+    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
+    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
+    private boolean paused;
+    private boolean idle;
 
     Reaper() throws SystemCallException {
         this.wakeFd = Descriptors.newEventFd();
@@ -38,10 +42,70 @@ final class Reaper {
         }
     }
 
+    /**
+     * Stops reaping until {@link #resume()}: returns once the reaper thread waits (at most 5 s), so no
+     * worker is reaped meanwhile and every pid of a watched worker stays valid (an exited one stays a
+     * zombie). For the supervisor's upgrade in place, which hands the pids to its new program image.
+     *
+     * @return whether the reaper is idle
+     */
+    boolean pause() {
+        lock.lock();
+        try {
+            paused = true;
+        } finally {
+            lock.unlock();
+        }
+        try {
+            Descriptors.signalEventFd(wakeFd);
+        } catch (SystemCallException e) {
+            LOG.log(Level.WARNING, "cannot wake the reaper: " + e.getMessage());
+        }
+        lock.lock();
+        try {
+            long left = Duration.ofSeconds(5).toNanos();
+            while (!idle && left > 0) {
+                left = changed.awaitNanos(left);
+            }
+            return idle;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return idle;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Reaps again after {@link #pause()}. */
+    void resume() {
+        lock.lock();
+        try {
+            paused = false;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void awaitNotPaused() throws InterruptedException {
+        lock.lock();
+        try {
+            while (paused) {
+                idle = true;
+                changed.signalAll();
+                changed.await();
+            }
+            idle = false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void run() {
         byte[] counter = new byte[8];
         while (true) {
             try {
+                awaitNotPaused();
                 List<Worker> watched = List.copyOf(workers);
                 int[] fds = new int[watched.size() + 1];
                 fds[0] = wakeFd;
@@ -57,6 +121,8 @@ final class Reaper {
                         workers.remove(exited);
                     }
                 }
+            } catch (InterruptedException e) {
+                return;
             } catch (SystemCallException | RuntimeException e) {
                 LOG.log(Level.ERROR, "the worker reaper failed; retrying in 1s: " + e.getMessage(), e);
                 try {

@@ -79,6 +79,39 @@ final class SupervisedListeners implements AutoCloseable {
         return new SupervisedListeners(bound);
     }
 
+    /**
+     * Takes over the listeners a previous program image of this supervisor carried across its
+     * {@code execve}, at the descriptors {@code carried} names; checks that each is a listening stream
+     * socket of the right family first.
+     *
+     * @throws IOException naming the listener and what is wrong; nothing is closed (the descriptors
+     *     are the only copies this process has, and the workers serve on their own)
+     */
+    static SupervisedListeners adopt(List<SupervisorState.Listener> carried) throws IOException {
+        List<Bound> adopted = new ArrayList<>();
+        for (SupervisorState.Listener listener : carried) {
+            int fd = listener.fd();
+            try {
+                int family = Sockets.family(fd);
+                if (Sockets.type(fd) != Sockets.SOCK_STREAM || !Sockets.isListening(fd)
+                        || (family != Sockets.AF_UNIX && family != Sockets.AF_INET && family != Sockets.AF_INET6)
+                        || (listener.unixPath() != null && family != Sockets.AF_UNIX)) {
+                    throw new IOException("carried fd " + fd + " of listener " + listener.name()
+                            + " is not a listening stream socket of the right family");
+                }
+                Descriptors.setCloseOnExec(fd, true);
+                Descriptors.setNonBlocking(fd);
+                ServerSocketChannel channel = ChannelAdopter.adopt(fd, family == Sockets.AF_UNIX);
+                adopted.add(new Bound(listener.name(), listener.address(), channel,
+                        listener.unixPath() == null ? null : Path.of(listener.unixPath()), listener.activated()));
+            } catch (SystemCallException e) {
+                throw new IOException("carried fd " + fd + " of listener " + listener.name() + ": " + e.getMessage(),
+                        e);
+            }
+        }
+        return new SupervisedListeners(adopted);
+    }
+
     private static Map<String, Bound> fromActivation(Map<String, String> environment, long pid) throws IOException {
         Map<String, Bound> found = new LinkedHashMap<>();
         String count = environment.get("LISTEN_FDS");

@@ -55,7 +55,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Supervisor {
 
     /** The supervisor's own states. */
-    enum State { STARTING, SERVING, RELOADING, RESTARTING, STOPPING, STOPPED }
+    enum State { STARTING, SERVING, RELOADING, RESTARTING, UPGRADING, STOPPING, STOPPED }
 
     private static final Logger LOG = System.getLogger("dev.baton.supervisor");
     private static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
@@ -65,7 +65,9 @@ public final class Supervisor {
     private static final Duration OUTPUT_WAIT = Duration.ofSeconds(2);
     private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
     private static final List<String> NOT_INHERITED = List.of("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
-            "NOTIFY_SOCKET", "BATON_SUPERVISOR_PID", "BATON_GENERATION", "BATON_UPGRADE_SOCKET", "BATON_UPGRADE_PID");
+            "NOTIFY_SOCKET", "BATON_SUPERVISOR_PID", "BATON_GENERATION", "BATON_UPGRADE_SOCKET", "BATON_UPGRADE_PID",
+            SupervisorState.VARIABLE, SelfExec.PROGRAM_OVERRIDE);
+    private static final Duration UPGRADE_QUIET_WAIT = Duration.ofSeconds(5);
 
     private final SupervisorOptions options;
     private final long pid;
@@ -77,6 +79,10 @@ public final class Supervisor {
     private final ControlServer controlServer;
     private final Reaper reaper;
     private final Map<String, String> workerEnvironment;
+    private final Map<String, String> environment;
+    /** Counted down once a new program image has taken over what the old one carried (at once otherwise). */
+    private final CountDownLatch adopted = new CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicInteger activeRequests = new java.util.concurrent.atomic.AtomicInteger();
     private final String systemdNotifySocket;
     private final PrintStream out;
     private final PrintStream err;
@@ -92,12 +98,19 @@ public final class Supervisor {
     private final List<Worker> workers = new ArrayList<>();
     private final java.util.concurrent.locks.Condition noWorkers = lock.newCondition();
     private int nextGeneration = 1;
+    private boolean adoptedWorkers;
     private Duration backoff = FIRST_BACKOFF;
     private String lastReload = "none";
+    private PendingStop pendingStop;
+    private boolean execCommitted;
 
-    private Supervisor(SupervisorOptions options, Map<String, String> environment, PrintStream out, PrintStream err)
-            throws IOException {
+    /** A stop asked for while the supervisor upgraded itself: carried out once the upgrade failed. */
+    private record PendingStop(boolean now, String trigger) {}
+
+    private Supervisor(SupervisorOptions options, Map<String, String> environment, PrintStream out, PrintStream err,
+            SupervisorState carried) throws IOException {
         this.options = options;
+        this.environment = Map.copyOf(environment);
         this.pid = ProcessHandle.current().pid();
         this.logPrefix = "[supervisor " + options.name() + " pid " + pid + "] ";
         this.out = out;
@@ -110,22 +123,33 @@ public final class Supervisor {
         if (options.pidFile() != null) {
             checkPidFile(options.pidFile());
         }
-        this.listeners = SupervisedListeners.open(options.listeners(), environment, pid, options.backlog());
-        int controlFd;
-        try {
-            controlFd = ControlSocket.bind(controlPath, options.name());
-        } catch (IOException e) {
-            listeners.close();
-            throw e;
-        }
-        try {
+        if (carried != null) {
+            // A new program image of this process: nothing is bound, and on failure nothing is closed or
+            // removed, since the workers go on serving on their copies of the listeners.
+            state = State.UPGRADING;
+            this.listeners = SupervisedListeners.adopt(carried.listeners());
+            int controlFd = adoptControlSocket(carried.controlFd(), controlPath);
             this.reaper = new Reaper();
             this.controlServer = ControlServer.start(controlFd, this::handleControl, CONTROL_TIMEOUT, logPrefix);
-        } catch (IOException | RuntimeException e) {
-            Descriptors.closeQuietly(controlFd);
-            Files.deleteIfExists(controlPath);
-            listeners.close();
-            throw e;
+        } else {
+            adopted.countDown();
+            this.listeners = SupervisedListeners.open(options.listeners(), environment, pid, options.backlog());
+            int controlFd;
+            try {
+                controlFd = ControlSocket.bind(controlPath, options.name());
+            } catch (IOException e) {
+                listeners.close();
+                throw e;
+            }
+            try {
+                this.reaper = new Reaper();
+                this.controlServer = ControlServer.start(controlFd, this::handleControl, CONTROL_TIMEOUT, logPrefix);
+            } catch (IOException | RuntimeException e) {
+                Descriptors.closeQuietly(controlFd);
+                Files.deleteIfExists(controlPath);
+                listeners.close();
+                throw e;
+            }
         }
         Map<String, String> env = new HashMap<>(environment);
         NOT_INHERITED.forEach(env::remove);
@@ -147,7 +171,12 @@ public final class Supervisor {
      *     service of that name runs; the message says what to do
      */
     public static Supervisor open(SupervisorOptions options, PrintStream out, PrintStream err) throws IOException {
-        Supervisor supervisor = new Supervisor(options, System.getenv(), out, err);
+        Map<String, String> environment = System.getenv();
+        String carried = environment.get(SupervisorState.VARIABLE);
+        if (carried != null) {
+            return takeOver(options, environment, carried, out, err);
+        }
+        Supervisor supervisor = new Supervisor(options, environment, out, err, null);
         LOG.log(Level.INFO, supervisor.logPrefix + "listening on " + supervisor.listeners.specs().stream()
                 .map(l -> l.name() + "=" + l.address()).toList() + "; control socket " + supervisor.controlPath
                 + "; readiness " + options.readiness());
@@ -180,6 +209,9 @@ public final class Supervisor {
         int generation;
         lock.lock();
         try {
+            if (adoptedWorkers) {
+                return; // a new program image of an upgraded supervisor: its workers already serve
+            }
             if (state != State.STARTING || nextGeneration != 1) {
                 throw new IllegalStateException("start() called in state " + state);
             }
@@ -351,6 +383,7 @@ public final class Supervisor {
                 case RELOADING -> "a reload is already under way (" + (starting == null ? "worker starting"
                         : starting.describe() + " starting") + ")";
                 case RESTARTING -> "no worker serves: a restart after a crash is under way; try again once it serves";
+                case UPGRADING -> "the supervisor is upgrading itself in place; try again once it is done";
                 case STOPPING, STOPPED -> "the supervisor is stopping";
             };
             if (refusal != null) {
@@ -419,6 +452,7 @@ public final class Supervisor {
         if (!worker.moveTo(Worker.State.DRAINING)) {
             return;
         }
+        worker.drainUntil(System.currentTimeMillis() + options.drainTimeout().toMillis());
         LOG.log(Level.INFO, logPrefix + worker.describe() + " drains (" + why + "): SIGTERM, SIGKILL after "
                 + options.drainTimeout().toSeconds() + "s");
         worker.terminate();
@@ -541,6 +575,17 @@ public final class Supervisor {
                 workers.forEach(Worker::kill);
                 return;
             }
+            if (state == State.UPGRADING) {
+                if (execCommitted) {
+                    LOG.log(Level.WARNING, logPrefix + trigger + " arrived while the supervisor re-executes itself;"
+                            + " it is lost: ask again once the upgrade is done");
+                } else {
+                    pendingStop = new PendingStop(now || (pendingStop != null && pendingStop.now()), trigger);
+                    LOG.log(Level.WARNING, logPrefix + trigger + " while the supervisor upgrades itself: the upgrade is"
+                            + " abandoned, then it stops");
+                }
+                return;
+            }
             state = State.STOPPING;
             running = List.copyOf(workers);
         } finally {
@@ -638,15 +683,376 @@ public final class Supervisor {
 
     // ---- upgrade of the supervisor itself ----------------------------------------------------------
 
-    /** SIGUSR1: re-executing the supervisor in place is not implemented yet; logged and refused. */
+    /**
+     * SIGUSR1: upgrades the supervisor in place on a thread of its own (see {@link #upgradeSelf}); the
+     * outcome is logged.
+     */
     void upgradeSelfInBackground(String trigger) {
-        LOG.log(Level.WARNING, logPrefix + trigger + ": upgrading the supervisor in place is not supported by this "
-                + "version; restart it instead (its listeners are then bound anew)");
+        Thread.ofPlatform().name("baton-upgrade-supervisor").start(() -> reexecute(trigger, null));
+    }
+
+    /**
+     * Re-executes this supervisor's own command line in place ({@code execve}: same pid, the workers
+     * stay its children), carrying the listeners, the control socket, every worker (pid, generation,
+     * state, output pipes, notify socket) and the counters; the new program image takes them over and
+     * answers on {@code channel}'s connection, which is carried too. Returns only if that could not be
+     * done: a refusal (only a serving supervisor upgrades, one thing at a time) or a failure, after
+     * which everything is as it was and the supervisor goes on serving.
+     */
+    Message upgradeSelf(String trigger, ControlChannel channel) {
+        CompletableFuture<Message> outcome = new CompletableFuture<>();
+        // execve from a platform thread: the signal mask it resets belongs to one OS thread.
+        Thread.ofPlatform().name("baton-upgrade-supervisor").start(() -> {
+            try {
+                outcome.complete(reexecute(trigger, channel));
+            } catch (Throwable t) {
+                outcome.completeExceptionally(t);
+            }
+        });
+        try {
+            return outcome.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            return new Message.UpgradeSupervisorResult(false, pid, workerCount(), 0,
+                    "the upgrade failed unexpectedly: " + e.getCause());
+        }
+    }
+
+    private Message reexecute(String trigger, ControlChannel channel) {
+        long beganEpochMillis = System.currentTimeMillis();
+        long began = System.nanoTime();
+        lock.lock();
+        try {
+            String refusal = switch (state) {
+                case STARTING -> "the first worker is not ready yet";
+                case SERVING -> null;
+                case RELOADING -> "a reload is under way; one thing at a time: try again once it is done";
+                case RESTARTING -> "a restart after a crash is under way; try again once a worker serves";
+                case UPGRADING -> "an upgrade of the supervisor is already under way";
+                case STOPPING, STOPPED -> "the supervisor is stopping";
+            };
+            if (refusal != null) {
+                LOG.log(Level.WARNING, logPrefix + "upgrade of the supervisor requested by " + trigger + " refused: "
+                        + refusal);
+                return new Message.Refused("cannot upgrade the supervisor now: " + refusal);
+            }
+            state = State.UPGRADING;
+            pendingStop = null;
+            execCommitted = false;
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(Level.INFO, logPrefix + "upgrading the supervisor in place, requested by " + trigger
+                + ": pausing the control socket and the reaper");
+        List<Integer> carried = new ArrayList<>();
+        int[] madeCloseOnExec = new int[0];
+        try {
+            SelfExec.Program program = SelfExec.program(environment);
+            controlServer.pause();
+            awaitQuietControl(channel == null ? 0 : 1);
+            if (!reaper.pause()) {
+                throw new IOException("the worker reaper did not pause");
+            }
+            SupervisorState snapshot = snapshot(trigger, beganEpochMillis, channel, carried);
+            for (int fd : carried) {
+                Descriptors.setCloseOnExec(fd, false);
+            }
+            madeCloseOnExec = dev.baton.internal.os.Exec.closeOnExecAllExcept(java.util.Set.copyOf(carried));
+            List<String> environmentOfNewImage = SelfExec.environment(environment, snapshot.encode());
+            String arguments = String.join(" ", program.arguments().subList(1, program.arguments().size()));
+            LOG.log(Level.INFO, logPrefix + "re-executing " + program.path() + " ("
+                    + (arguments.length() <= 160 ? arguments : arguments.substring(0, 160) + "...") + ") as pid " + pid
+                    + ", carrying "
+                    + snapshot.listeners().size() + " listeners, the control socket (fd " + snapshot.controlFd()
+                    + ")" + (snapshot.replyFd() < 0 ? "" : ", the request's connection (fd " + snapshot.replyFd() + ")")
+                    + " and " + snapshot.workers().size() + " workers " + snapshot.workers().stream()
+                    .map(w -> "pid " + w.pid() + " (" + w.state() + ")").toList() + "; descriptors " + carried
+                    + "; " + madeCloseOnExec.length + " others marked close-on-exec");
+            out.flush();
+            err.flush();
+            System.out.flush();
+            System.err.flush();
+            lock.lock();
+            try {
+                if (pendingStop != null) {
+                    throw new IOException("abandoned: " + pendingStop.trigger() + " asked the supervisor to stop");
+                }
+                execCommitted = true;
+            } finally {
+                lock.unlock();
+            }
+            dev.baton.internal.os.Exec.execve(program.path(), program.arguments(), environmentOfNewImage);
+            throw new IOException("execve returned");
+        } catch (IOException | RuntimeException e) {
+            int failedRestores = dev.baton.internal.os.Exec.makeInheritable(madeCloseOnExec);
+            carried.forEach(Descriptors::closeQuietly);
+            PendingStop stop;
+            boolean restarting;
+            lock.lock();
+            try {
+                execCommitted = false;
+                stop = pendingStop;
+                pendingStop = null;
+                restarting = serving == null;
+                if (state == State.UPGRADING) {
+                    state = restarting ? State.RESTARTING : State.SERVING;
+                    if (restarting) {
+                        scheduleRestart();
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+            reaper.resume();
+            controlServer.resume();
+            String message = "the supervisor could not re-execute itself: " + e.getMessage() + "; nothing changed: pid "
+                    + pid + " goes on " + (restarting ? "restarting its worker" : "serving") + " with the same "
+                    + "listeners and " + workerCount() + " workers"
+                    + (failedRestores == 0 ? "" : " (" + failedRestores + " descriptors were closed meanwhile)");
+            LOG.log(Level.WARNING, logPrefix + message);
+            if (stop != null) {
+                stop(stop.now(), stop.trigger());
+            }
+            return new Message.UpgradeSupervisorResult(false, pid, workerCount(),
+                    Duration.ofNanos(System.nanoTime() - began).toMillis(), message);
+        }
+    }
+
+    /** Waits until at most {@code own} control requests are being served (the upgrade's own). */
+    private void awaitQuietControl(int own) throws IOException {
+        long deadline = System.nanoTime() + UPGRADE_QUIET_WAIT.toNanos();
+        try {
+            Thread.sleep(20); // a connection accepted just before the pause reaches its handler
+            while (activeRequests.get() > own) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException((activeRequests.get() - own) + " other control requests are still being "
+                            + "served after " + UPGRADE_QUIET_WAIT.toSeconds() + "s");
+                }
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for control requests to finish", e);
+        }
+    }
+
+    /**
+     * What the new program image gets, with duplicates of every descriptor it needs (added to
+     * {@code carried} as they are made, so a failure closes them).
+     */
+    private SupervisorState snapshot(String trigger, long beganEpochMillis, ControlChannel channel,
+            List<Integer> carried) throws IOException {
+        int control = carry(controlServer.descriptor(), carried);
+        if (Sockets.type(control) != Sockets.SOCK_SEQPACKET || !Sockets.isListening(control)) {
+            throw new IOException("the control socket no longer listens");
+        }
+        int reply = channel == null ? -1 : carry(channel.descriptor(), carried);
+        List<SupervisorState.Listener> carriedListeners = new ArrayList<>();
+        for (SupervisedListeners.Bound listener : listeners.all()) {
+            carriedListeners.add(new SupervisorState.Listener(listener.name(), listener.address(),
+                    carry(listener.fd(), carried), listener.unixPath() == null ? null : listener.unixPath().toString(),
+                    listener.activated()));
+        }
+        List<SupervisorState.CarriedWorker> carriedWorkers = new ArrayList<>();
+        lock.lock();
+        try {
+            for (Worker worker : workers) {
+                SupervisorState.CarriedWorker w = worker.carry();
+                for (int fd : new int[] {w.stdoutFd(), w.stderrFd(), w.notifyFd()}) {
+                    if (fd >= 0) {
+                        carried.add(fd);
+                    }
+                }
+                carriedWorkers.add(w);
+            }
+            return new SupervisorState(pid, beganEpochMillis, trigger, nextGeneration, backoff.toMillis(), lastReload,
+                    control, reply, carriedListeners, carriedWorkers);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static int carry(int fd, List<Integer> carried) throws IOException {
+        int copy = Descriptors.duplicate(fd, 3);
+        carried.add(copy);
+        return copy;
+    }
+
+    private int workerCount() {
+        lock.lock();
+        try {
+            return workers.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The new program image of a supervisor that re-executed itself: takes over what the old one
+     * carried, re-attaches its workers, answers the request that asked for the upgrade.
+     *
+     * @throws IOException if the state is invalid (it is untrusted input) or what it names cannot be
+     *     taken over; the workers then keep serving on their own, and the message says so
+     */
+    private static Supervisor takeOver(SupervisorOptions options, Map<String, String> environment, String value,
+            PrintStream out, PrintStream err) throws IOException {
+        long ownPid = ProcessHandle.current().pid();
+        SupervisorState carried;
+        try {
+            carried = SupervisorState.parse(value, ownPid);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage() + "; refusing to start (a supervisor starts afresh only when "
+                    + SupervisorState.VARIABLE + " is absent)", e);
+        }
+        Supervisor supervisor;
+        try {
+            supervisor = new Supervisor(options, environment, out, err, carried);
+        } catch (IOException | RuntimeException e) {
+            String message = "the supervisor's new program image (pid " + ownPid + ") cannot take over what the old "
+                    + "one carried: " + e.getMessage() + "; its workers " + carried.workers().stream()
+                    .map(SupervisorState.CarriedWorker::pid).toList() + " go on serving on their own: stop them and "
+                    + "start the supervisor again";
+            replyQuietly(carried.replyFd(), new Message.UpgradeSupervisorResult(false, ownPid, 0,
+                    System.currentTimeMillis() - carried.upgradeStartedEpochMillis(), message));
+            throw new IOException(message, e);
+        }
+        supervisor.takeOverWorkers(carried);
+        return supervisor;
+    }
+
+    private static int adoptControlSocket(int fd, Path controlPath) throws IOException {
+        if (Sockets.family(fd) != Sockets.AF_UNIX || Sockets.type(fd) != Sockets.SOCK_SEQPACKET
+                || !Sockets.isListening(fd) || !Sockets.unixPath(fd).equals(controlPath.toString())) {
+            throw new IOException("carried fd " + fd + " is not the control socket listening at " + controlPath);
+        }
+        Descriptors.setCloseOnExec(fd, true);
+        Descriptors.setNonBlocking(fd);
+        return fd;
+    }
+
+    private void takeOverWorkers(SupervisorState carried) {
+        LOG.log(Level.INFO, logPrefix + "new program image of pid " + pid + " (upgrade requested by "
+                + carried.trigger() + "): took over the listeners " + listeners.all().stream()
+                .map(l -> l.name() + "=" + l.address() + " (fd " + l.fd() + ")").toList() + " and the control socket "
+                + controlPath + " (fd " + controlServer.descriptor() + ")");
+        int reply = carried.replyFd();
+        if (reply >= 0) {
+            try {
+                Descriptors.setCloseOnExec(reply, true);
+                if (Sockets.type(reply) != Sockets.SOCK_SEQPACKET || Sockets.isListening(reply)) {
+                    LOG.log(Level.WARNING, logPrefix + "carried fd " + reply + " is not a control connection; "
+                            + "not answering on it");
+                    reply = -1;
+                }
+            } catch (IOException e) {
+                LOG.log(Level.WARNING, logPrefix + "carried connection fd " + reply + ": " + e.getMessage());
+                reply = -1;
+            }
+        }
+        List<String> kept = new ArrayList<>();
+        for (SupervisorState.CarriedWorker c : carried.workers()) {
+            Worker worker;
+            try {
+                worker = Worker.adopt(c, out, err, logPrefix);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.ERROR, logPrefix + "cannot re-attach worker " + c.generation() + " (pid " + c.pid()
+                        + "): " + e.getMessage() + "; left alone");
+                for (int fd : new int[] {c.stdoutFd(), c.stderrFd(), c.notifyFd()}) {
+                    if (fd >= 0) {
+                        Descriptors.closeQuietly(fd);
+                    }
+                }
+                continue;
+            }
+            lock.lock();
+            try {
+                workers.add(worker);
+                if (worker.state() == Worker.State.SERVING) {
+                    serving = worker;
+                }
+            } finally {
+                lock.unlock();
+            }
+            worker.exit.whenComplete((status, failure) -> exited(worker, status));
+            reaper.watch(worker);
+            kept.add(worker.describe() + " " + c.state());
+            LOG.log(Level.INFO, logPrefix + "re-attached " + worker.describe() + ", " + c.state()
+                    + ", output from fds " + c.stdoutFd() + "/" + c.stderrFd()
+                    + (c.notifyFd() < 0 ? "" : ", notify socket fd " + c.notifyFd()));
+            if (c.state().equals("draining") || c.state().equals("stopping")) {
+                long deadline = c.drainDeadlineEpochMillis() > 0 ? c.drainDeadlineEpochMillis()
+                        : System.currentTimeMillis() + STOP_GRACE.toMillis();
+                timer.schedule(() -> {
+                    if (!worker.exit.isDone()) {
+                        LOG.log(Level.WARNING, logPrefix + worker.describe() + " still drains after the drain "
+                                + "timeout: SIGKILL");
+                        worker.kill();
+                    }
+                }, Math.max(0, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+            }
+        }
+        boolean restarting;
+        lock.lock();
+        try {
+            nextGeneration = carried.nextGeneration();
+            backoff = Duration.ofMillis(Math.max(FIRST_BACKOFF.toMillis(), carried.backoffMillis()));
+            lastReload = carried.lastReload();
+            adoptedWorkers = true;
+            restarting = serving == null;
+            state = restarting ? State.RESTARTING : State.SERVING;
+            if (restarting) {
+                scheduleRestart();
+            }
+        } finally {
+            lock.unlock();
+        }
+        long elapsed = Math.max(0, System.currentTimeMillis() - carried.upgradeStartedEpochMillis());
+        String message = "supervisor pid " + pid + " upgraded in place in " + elapsed + " ms; " + kept.size()
+                + " workers kept " + kept + (restarting ? "; none serves: restarting one" : "");
+        LOG.log(Level.INFO, logPrefix + message);
+        notifySystemd("READY=1\nMAINPID=" + pid + "\nSTATUS=serving (supervisor upgraded in place)");
+        if (reply >= 0) {
+            replyQuietly(reply, new Message.UpgradeSupervisorResult(true, pid, kept.size(), elapsed, message));
+            LOG.log(Level.INFO, logPrefix + "answered " + carried.trigger() + " on the carried connection (fd "
+                    + reply + ")");
+        }
+        adopted.countDown();
+    }
+
+    /** Sends {@code message} on a carried control connection and closes it; a failure is only logged. */
+    private static void replyQuietly(int fd, Message message) {
+        if (fd < 0) {
+            return;
+        }
+        try {
+            Sockets.setTimeouts(fd, Duration.ofSeconds(5));
+            dev.baton.internal.os.DescriptorPassing.send(fd, dev.baton.internal.protocol.MessageCodec.encode(message),
+                    new int[0]);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot answer on the carried control connection (fd " + fd + "): "
+                    + e.getMessage());
+        } finally {
+            Descriptors.closeQuietly(fd);
+        }
     }
 
     // ---- control -----------------------------------------------------------------------------------
 
     private void handleControl(ControlChannel channel, PeerCredentials peer, Message request) throws IOException {
+        activeRequests.incrementAndGet();
+        try {
+            if (!adopted.await(CONTROL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                channel.send(new Message.Refused("the supervisor is still taking over after upgrading itself"));
+                return;
+            }
+            serveControl(channel, peer, request);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            activeRequests.decrementAndGet();
+        }
+    }
+
+    private void serveControl(ControlChannel channel, PeerCredentials peer, Message request) throws IOException {
         switch (request) {
             case Message.ReloadRequest _ -> {
                 UpgradeResult result = reload("baton reload (pid " + peer.pid() + ")");
@@ -659,6 +1065,8 @@ public final class Supervisor {
                 channel.send(new Message.StopAck(pid));
                 stop(stop.now(), "baton stop" + (stop.now() ? " --now" : "") + " (pid " + peer.pid() + ")");
             }
+            case Message.UpgradeSupervisorRequest _ ->
+                    channel.send(upgradeSelf("baton upgrade-supervisor (pid " + peer.pid() + ")", channel));
             case Message.HandoverRequest _ -> channel.send(new Message.Refused("this is a Baton supervisor: it "
                     + "hands its listeners to the workers it starts, not over the control socket"));
             default -> channel.send(new Message.Refused("unexpected " + request.getClass().getSimpleName()

@@ -4,8 +4,9 @@ import dev.baton.internal.os.Signals;
 
 /**
  * The signals a supervisor answers: SIGHUP and SIGUSR2 reload (replace the worker), SIGTERM and SIGINT
- * stop gracefully (a second one kills the workers at once), SIGUSR1 is reserved for upgrading the
- * supervisor in place (not implemented yet: logged). Each handler only hands the work on.
+ * stop gracefully (a second one kills the workers at once), SIGUSR1 upgrades the supervisor in place
+ * (re-executes its own program, same pid, keeping the listeners and the workers), as
+ * {@code baton upgrade-supervisor} does. Each handler only hands the work on.
  */
 final class SupervisorSignals {
 

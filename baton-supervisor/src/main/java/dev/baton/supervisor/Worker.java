@@ -57,6 +57,7 @@ final class Worker {
     private State state = State.STARTING;
     private boolean exited;
     private boolean killed;
+    private volatile long drainDeadlineEpochMillis;
 
     private Worker(int generation, String logPrefix) {
         this.generation = generation;
@@ -125,10 +126,87 @@ final class Worker {
         }
     }
 
+    /**
+     * Re-attaches a worker that a previous program image of this supervisor started, after its
+     * {@code execve}: the worker is still this process's child (same pid), so a new pidfd watches it;
+     * its output relays and notify socket resume on the carried descriptors, which this worker now owns.
+     *
+     * @throws IOException if its pid is not a child of this process (the carried state lies), or a
+     *     carried descriptor is not what it should be; the caller closes the carried descriptors then
+     */
+    static Worker adopt(SupervisorState.CarriedWorker carried, PrintStream out, PrintStream err, String logPrefix)
+            throws IOException {
+        Worker worker = new Worker(carried.generation(), logPrefix);
+        worker.pid = carried.pid();
+        worker.startedEpochMillis = carried.startedEpochMillis();
+        worker.readyNanos = System.nanoTime() - Duration.ofMillis(carried.servedMillis()).toNanos();
+        worker.state = State.valueOf(carried.state().toUpperCase(Locale.ROOT));
+        worker.killed = carried.killed();
+        worker.drainDeadlineEpochMillis = carried.drainDeadlineEpochMillis();
+        int pidfd = ChildProcesses.openPidfd(carried.pid());
+        try {
+            if (dev.baton.internal.os.Exec.probeChild(pidfd) == dev.baton.internal.os.Exec.Child.NOT_A_CHILD) {
+                throw new IOException("pid " + carried.pid() + " is not a child of this supervisor");
+            }
+            for (int fd : new int[] {carried.stdoutFd(), carried.stderrFd()}) {
+                if (fd >= 0) {
+                    String what = dev.baton.internal.os.Exec.describeDescriptor(fd);
+                    if (!what.startsWith("pipe:")) {
+                        throw new IOException("carried fd " + fd + " of " + worker.describe() + " is " + what
+                                + ", not a pipe");
+                    }
+                    Descriptors.setCloseOnExec(fd, true);
+                }
+            }
+            if (carried.notifyFd() >= 0) {
+                worker.notify = NotifySocket.adopt(Path.of(carried.notifyPath()), carried.notifyFd(), logPrefix,
+                        worker::notified);
+            }
+        } catch (IOException | RuntimeException e) {
+            Descriptors.closeQuietly(pidfd);
+            throw e;
+        }
+        worker.pidfd = pidfd;
+        worker.output = new WorkerOutput("[worker " + worker.generation + " pid " + worker.pid + "] ",
+                carried.stdoutFd(), carried.stderrFd(), out, err);
+        worker.ready.complete(null);
+        return worker;
+    }
+
+    /**
+     * What an upgrade in place carries of this worker: its facts and duplicates of its output pipes
+     * and notify socket (close-on-exec, owned by the caller; -1 where there is none). Call it while the
+     * reaper is paused, so the pid stays this worker's.
+     */
+    synchronized SupervisorState.CarriedWorker carry() throws SystemCallException {
+        int[] streams = output == null ? new int[] {-1, -1} : output.duplicateForCarry();
+        int notifyFd;
+        try {
+            notifyFd = notify == null ? -1 : notify.duplicateForCarry();
+        } catch (SystemCallException e) {
+            closeAll(streams);
+            throw e;
+        }
+        return new SupervisorState.CarriedWorker(pid, generation, state.name().toLowerCase(Locale.ROOT),
+                startedEpochMillis, servedFor().toMillis(), drainDeadlineEpochMillis, streams[0], streams[1],
+                notifyFd, notifyFd < 0 ? null : notify.path().toString(), killed);
+    }
+
+    /** When a draining worker gets SIGKILL (epoch ms), or 0; carried across an upgrade in place. */
+    long drainDeadlineEpochMillis() {
+        return drainDeadlineEpochMillis;
+    }
+
+    void drainUntil(long epochMillis) {
+        drainDeadlineEpochMillis = epochMillis;
+    }
+
     private static void closeAll(int[] fds) {
         if (fds != null) {
             for (int fd : fds) {
-                Descriptors.closeQuietly(fd);
+                if (fd >= 0) {
+                    Descriptors.closeQuietly(fd);
+                }
             }
         }
     }

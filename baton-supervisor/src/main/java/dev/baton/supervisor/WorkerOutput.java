@@ -25,16 +25,46 @@ final class WorkerOutput {
     private final Deque<String> lastLines = new ArrayDeque<>();
     private final Thread stdout;
     private final Thread stderr;
+    private final int[] fds; // guarded by itself; -1 once its relay closed it
 
+    /**
+     * Relays the pipes' read ends {@code stdoutFd} and {@code stderrFd}, which it now owns; -1 for a
+     * stream that has none (a worker carried across an upgrade in place after its end of file).
+     */
     WorkerOutput(String prefix, int stdoutFd, int stderrFd, PrintStream out, PrintStream err) {
         this.prefix = prefix;
-        this.stdout = Thread.ofPlatform().daemon().name("baton-output-" + prefix.strip())
-                .start(() -> relay(stdoutFd, out));
-        this.stderr = Thread.ofPlatform().daemon().name("baton-errors-" + prefix.strip())
-                .start(() -> relay(stderrFd, err));
+        this.fds = new int[] {stdoutFd, stderrFd};
+        this.stdout = stdoutFd < 0 ? null : Thread.ofPlatform().daemon().name("baton-output-" + prefix.strip())
+                .start(() -> relay(0, out));
+        this.stderr = stderrFd < 0 ? null : Thread.ofPlatform().daemon().name("baton-errors-" + prefix.strip())
+                .start(() -> relay(1, err));
     }
 
-    private void relay(int fd, PrintStream target) {
+    /**
+     * Duplicates of the two read ends (close-on-exec, owned by the caller), or -1 for one its relay has
+     * already closed at end of file: what an upgrade in place carries into the new program image.
+     */
+    int[] duplicateForCarry() throws dev.baton.internal.os.SystemCallException {
+        synchronized (fds) {
+            int[] copies = {-1, -1};
+            try {
+                for (int i = 0; i < 2; i++) {
+                    copies[i] = fds[i] < 0 ? -1 : Descriptors.duplicate(fds[i], 3);
+                }
+            } catch (dev.baton.internal.os.SystemCallException e) {
+                for (int copy : copies) {
+                    if (copy >= 0) {
+                        Descriptors.closeQuietly(copy);
+                    }
+                }
+                throw e;
+            }
+            return copies;
+        }
+    }
+
+    private void relay(int stream, PrintStream target) {
+        int fd = fds[stream];
         byte[] buffer = new byte[8192];
         java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
         try {
@@ -55,7 +85,10 @@ final class WorkerOutput {
             if (line.size() > 0) {
                 emit(line, target);
             }
-            Descriptors.closeQuietly(fd);
+            synchronized (fds) {
+                Descriptors.closeQuietly(fd);
+                fds[stream] = -1;
+            }
         }
     }
 
@@ -80,8 +113,12 @@ final class WorkerOutput {
     /** The last lines, once the relays have read what the worker wrote (waiting at most {@code wait}). */
     List<String> lastLines(Duration wait) {
         try {
-            stdout.join(wait);
-            stderr.join(wait);
+            if (stdout != null) {
+                stdout.join(wait);
+            }
+            if (stderr != null) {
+                stderr.join(wait);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

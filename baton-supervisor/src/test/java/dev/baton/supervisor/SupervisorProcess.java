@@ -48,6 +48,12 @@ final class SupervisorProcess implements AutoCloseable {
     /** Starts a supervisor as above, under {@code launcher} (such as {@code systemd-socket-activate ...}). */
     static SupervisorProcess start(Path workDirectory, String name, List<String> launcher, List<String> settings,
             List<String> command) throws IOException {
+        return start(workDirectory, name, launcher, settings, command, java.util.Map.of());
+    }
+
+    /** Starts a supervisor as above, with {@code environment} added to its environment. */
+    static SupervisorProcess start(Path workDirectory, String name, List<String> launcher, List<String> settings,
+            List<String> command, java.util.Map<String, String> environment) throws IOException {
         Path controlDirectory = workDirectory.resolve("control");
         if (!Files.exists(controlDirectory)) {
             Files.createDirectory(controlDirectory,
@@ -64,6 +70,7 @@ final class SupervisorProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(line).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).directory(workDirectory.toFile());
         builder.environment().put("BATON_CONTROL_DIR", controlDirectory.toString());
+        builder.environment().putAll(environment);
         return new SupervisorProcess(builder.start(), log, controlDirectory, name);
     }
 

@@ -1,0 +1,71 @@
+package dev.baton.supervisor;
+
+import dev.baton.internal.os.Exec;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What the supervisor re-executes when it upgrades itself: its own command line
+ * ({@code /proc/self/cmdline}), with the program resolved from argv[0] (as given if it holds a
+ * slash, else found on {@code PATH}, else {@code /proc/self/exe}), so that a newer JDK or Baton
+ * installed at the same place is picked up; and the environment it gets: its own, without systemd's
+ * socket activation variables (the listeners travel in the state), with {@link SupervisorState#VARIABLE}.
+ *
+ * <p>{@value #PROGRAM_OVERRIDE}, when set, replaces the resolved program. It exists for tests (pointing
+ * it at a path that does not exist makes {@code execve} fail, to check that the supervisor then
+ * goes on unchanged); do not set it in production.
+ */
+final class SelfExec {
+
+    /** Test-only: the program to execute instead of the one resolved from argv[0]. */
+    static final String PROGRAM_OVERRIDE = "BATON_SUPERVISOR_EXEC";
+
+    private static final Set<String> DROPPED = Set.of(SupervisorState.VARIABLE, "LISTEN_FDS", "LISTEN_PID",
+            "LISTEN_FDNAMES");
+
+    /** The program to execute and its argv (argv[0] included). */
+    record Program(String path, List<String> arguments) {}
+
+    private SelfExec() {}
+
+    static Program program(Map<String, String> environment) throws IOException {
+        List<String> arguments = Exec.commandLine();
+        String override = environment.get(PROGRAM_OVERRIDE);
+        if (override != null && !override.isEmpty()) {
+            return new Program(override, arguments);
+        }
+        String first = arguments.getFirst();
+        if (first.contains("/")) {
+            return new Program(first, arguments);
+        }
+        String path = environment.getOrDefault("PATH", "");
+        for (String directory : path.split(File.pathSeparator)) {
+            if (directory.isEmpty()) {
+                continue;
+            }
+            Path candidate = Path.of(directory, first);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return new Program(candidate.toString(), arguments);
+            }
+        }
+        return new Program("/proc/self/exe", arguments);
+    }
+
+    /** {@code NAME=value} entries for the new image: {@code environment}, adjusted, and the state. */
+    static List<String> environment(Map<String, String> environment, String state) {
+        List<String> entries = new ArrayList<>();
+        environment.forEach((key, value) -> {
+            if (!DROPPED.contains(key)) {
+                entries.add(key + "=" + value);
+            }
+        });
+        entries.add(SupervisorState.VARIABLE + "=" + state);
+        return entries;
+    }
+}
