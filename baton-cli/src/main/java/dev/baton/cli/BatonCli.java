@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             StatusCommand.class,
             StopCommand.class,
             RunCommand.class,
+            UpgradeSupervisorCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class BatonCli implements Runnable {

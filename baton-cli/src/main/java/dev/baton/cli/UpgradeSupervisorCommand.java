@@ -1,0 +1,45 @@
+package dev.baton.cli;
+
+import dev.baton.supervisor.SupervisorUpgrade;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code baton upgrade-supervisor}: makes a running supervisor ({@code baton run}) re-execute its own,
+ * possibly newer, program in place (same pid), keeping its listeners and workers; exits 1 if it was
+ * refused or failed, in which case the supervisor goes on as it was. SIGUSR1 to the supervisor does
+ * the same without waiting for the outcome.
+ */
+@Command(name = "upgrade-supervisor", mixinStandardHelpOptions = true,
+        description = {"Make a running supervisor (baton run) re-execute its own, possibly newer, program in place: "
+                + "same pid, its listeners and running workers kept; SIGUSR1 to the supervisor does the same. "
+                + "If it cannot, nothing changes and this exits 1 saying why."})
+final class UpgradeSupervisorCommand implements Callable<Integer> {
+
+    @Mixin
+    ServiceOptions service;
+
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long to wait for the new program image to answer (default: ${DEFAULT-VALUE}).")
+    long waitSeconds;
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        SupervisorUpgrade.Result result = SupervisorUpgrade.request(service.control().socket(),
+                Duration.ofSeconds(waitSeconds));
+        if (result.succeeded()) {
+            spec.commandLine().getOut().println("upgraded: " + result.message());
+            return 0;
+        }
+        spec.commandLine().getErr().println("baton upgrade-supervisor: " + (result.refused() ? "refused: " : "failed: ")
+                + result.message());
+        return 1;
+    }
+}
