@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
  * the command as a worker with them at descriptors 3, 4, ... ({@code LISTEN_FDS}, as systemd passes
  * them); SIGHUP, SIGUSR2 or {@code baton reload} replace the worker once a new one is ready.
  */
-@Command(name = "run",
+@Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Supervise a server of any language: bind the listeners, run COMMAND with them at descriptors "
                 + "3, 4, ... (LISTEN_FDS, LISTEN_FDNAMES, LISTEN_PID, as systemd passes them), replace it on "
                 + "SIGHUP, SIGUSR2 or 'baton reload' once the new one is ready, restart it if it crashes. "
