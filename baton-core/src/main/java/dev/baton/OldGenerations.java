@@ -36,6 +36,17 @@ final class OldGenerations {
         return List.copyOf(draining);
     }
 
+    /** Whether {@code pid} has exited and waits to be reaped (state Z in {@code /proc/<pid>/stat}). */
+    static boolean isZombie(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            int end = stat.lastIndexOf(')');
+            return end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z';
+        } catch (java.io.IOException e) {
+            return false; // gone, or not ours to read: the start-time check decides
+        }
+    }
+
     /** Hammers the oldest generations until at most {@code max} drain. */
     synchronized void enforce(int max, String logPrefix) {
         List<ProcessInfo> running = new ArrayList<>(stillDraining());
@@ -54,10 +65,14 @@ final class OldGenerations {
         }
     }
 
-    /** The live process a record names: same pid and same start time (to the second). */
+    /**
+     * The live process a record names: same pid and same start time (to the second), and not a zombie
+     * (an exited generation waits as one until an init that reaps gets to it; the JDK calls it alive).
+     */
     static Optional<ProcessHandle> process(ProcessInfo generation) {
         return ProcessHandle.of(generation.pid())
                 .filter(ProcessHandle::isAlive)
+                .filter(handle -> !isZombie(handle.pid()))
                 .filter(handle -> handle.info().startInstant()
                         .map(Instant::getEpochSecond)
                         .map(started -> Math.abs(started - generation.startedEpochMillis() / 1000) <= 1)
