@@ -168,8 +168,8 @@ public final class DemoJob {
         Duration untilReady = Duration.ofNanos(System.nanoTime() - start);
         if (result.succeeded()) {
             long readyAt = System.nanoTime();
-            ProcessHandle.of(oldPid).ifPresent(old -> drains.add(old.onExit().thenRun(() ->
-                    drainTimes.put(number, Duration.ofNanos(System.nanoTime() - readyAt)))));
+            drains.add(ProcessExit.of(oldPid).thenRun(() ->
+                    drainTimes.put(number, Duration.ofNanos(System.nanoTime() - readyAt))));
         }
         return new UpgradeTiming(number, oldPid, result.successorPid(), result.succeeded(), untilReady,
                 Optional.empty(), result.message());
@@ -187,10 +187,7 @@ public final class DemoJob {
     private void stopServer(Process server) throws InterruptedException {
         try {
             long pid = control.stop(false);
-            Optional<ProcessHandle> serving = ProcessHandle.of(pid);
-            if (serving.isPresent()) {
-                serving.get().onExit().get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
+            ProcessExit.of(pid).get(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (IOException | java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             out.println("Could not stop the demo server through its control socket (" + e.getMessage()
                     + "); terminating it");
