@@ -2,6 +2,7 @@ package dev.baton;
 
 import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.ControlSocket;
+import dev.baton.internal.control.ReloadResults;
 import dev.baton.internal.protocol.Message;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,10 +48,7 @@ public final class BatonControl {
     public UpgradeResult reload(Duration wait) throws IOException {
         try (ControlChannel channel = ControlChannel.connect(socket, timeout)) {
             return switch (channel.request(new Message.ReloadRequest(), wait)) {
-                case Message.ReloadResult r -> new UpgradeResult(
-                        r.succeeded() ? UpgradeResult.Outcome.SUCCEEDED
-                                : r.pid() == 0 ? UpgradeResult.Outcome.REFUSED : UpgradeResult.Outcome.FAILED,
-                        r.servingPid(), r.pid(), r.generation(), Duration.ofMillis(r.readyMillis()), r.message(), r.output());
+                case Message.ReloadResult r -> ReloadResults.fromMessage(r);
                 case Message reply -> throw unexpected(reply);
             };
         }

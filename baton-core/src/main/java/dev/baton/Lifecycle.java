@@ -3,12 +3,16 @@ package dev.baton;
 import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.ControlServer;
 import dev.baton.internal.control.ControlSocket;
+import dev.baton.internal.control.ReloadResults;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.PeerCredentials;
 import dev.baton.internal.protocol.Message;
 import dev.baton.internal.protocol.Message.Handover;
 import dev.baton.internal.protocol.Message.ProcessInfo;
 import dev.baton.internal.protocol.Message.ReadyNotice;
+import dev.baton.internal.service.PidFile;
+import dev.baton.internal.service.SocketActivation;
+import dev.baton.internal.service.SystemdNotifier;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -99,8 +103,9 @@ final class Lifecycle {
                 this.generation = supervisor == null ? 1 : parseGeneration(environment.get("BATON_GENERATION"));
                 this.name = options.name();
                 this.logPrefix = prefix(generation, pid);
-                this.listeners = new ListenerSet(SocketActivation.fromEnvironment(environment, pid), options.backlog(),
-                        logPrefix);
+                this.listeners = new ListenerSet(SocketActivation.fromEnvironment(environment, pid).stream()
+                        .map(passed -> new InheritedListener(passed.name(), "", passed.fd())).toList(),
+                        options.backlog(), logPrefix);
                 if (supervisor == null) {
                     Path directory = options.controlDirectory() != null
                             ? options.controlDirectory()
@@ -427,9 +432,7 @@ final class Lifecycle {
             case Message.HandoverRequest _ -> handover(channel, peer);
             case Message.ReloadRequest _ -> {
                 UpgradeResult result = upgrade("baton reload (pid " + peer.pid() + ")");
-                channel.send(new Message.ReloadResult(result.succeeded(), result.servingPid(), result.successorPid(),
-                        result.successorGeneration(), result.elapsed().toMillis(), result.message(),
-                        result.lastOutput()));
+                channel.send(ReloadResults.toMessage(result));
             }
             case Message.StatusRequest _ -> channel.send(status());
             case Message.StopRequest stop -> {

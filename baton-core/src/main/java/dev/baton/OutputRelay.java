@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.internal.service.LastLines;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

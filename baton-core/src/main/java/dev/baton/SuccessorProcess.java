@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.internal.service.LastLines;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;

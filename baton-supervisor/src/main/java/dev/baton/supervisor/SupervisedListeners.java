@@ -7,6 +7,7 @@ import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Sockets;
 import dev.baton.internal.os.SystemCallException;
 import dev.baton.internal.protocol.Message.ListenerSpec;
+import dev.baton.internal.service.SocketActivation;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -27,7 +28,6 @@ import java.util.Map;
 final class SupervisedListeners implements AutoCloseable {
 
     private static final Logger LOG = System.getLogger(SupervisedListeners.class.getName());
-    private static final int FIRST_FD = 3;
 
     /** One listener: its channel owns the descriptor. */
     record Bound(String name, String address, ServerSocketChannel channel, Path unixPath, boolean activated) {
@@ -114,35 +114,20 @@ final class SupervisedListeners implements AutoCloseable {
 
     private static Map<String, Bound> fromActivation(Map<String, String> environment, long pid) throws IOException {
         Map<String, Bound> found = new LinkedHashMap<>();
-        String count = environment.get("LISTEN_FDS");
-        String forPid = environment.get("LISTEN_PID");
-        if (count == null || forPid == null || !forPid.strip().equals(Long.toString(pid))) {
-            return found;
-        }
-        int fds;
+        List<SocketActivation.PassedSocket> passed;
         try {
-            fds = Integer.parseInt(count.strip());
-        } catch (NumberFormatException e) {
-            throw new IOException("LISTEN_FDS is '" + count + "', not a number of descriptors");
+            passed = SocketActivation.fromEnvironment(environment, pid);
+        } catch (IllegalStateException e) {
+            throw new IOException(e.getMessage(), e);
         }
-        String names = environment.getOrDefault("LISTEN_FDNAMES", "");
-        String[] split = names.isEmpty() ? new String[0] : names.split(":", -1);
-        for (int i = 0; i < fds && i < 1024; i++) {
-            int fd = FIRST_FD + i;
-            String name = i < split.length && !split[i].isEmpty() ? split[i] : "fd" + fd;
+        for (SocketActivation.PassedSocket socket : passed) {
+            int fd = socket.fd();
             try {
-                Descriptors.setCloseOnExec(fd, true);
-                if (Sockets.type(fd) != Sockets.SOCK_STREAM || !Sockets.isListening(fd)) {
-                    LOG.log(Level.WARNING, "ignoring socket-activated descriptor " + fd + " (" + name
-                            + "): not a listening stream socket");
-                    continue;
-                }
                 Descriptors.setNonBlocking(fd);
-                boolean unix = Sockets.family(fd) == Sockets.AF_UNIX;
-                ServerSocketChannel channel = ChannelAdopter.adopt(fd, unix);
-                found.put(name, new Bound(name, describe(channel, "fd " + fd), channel, null, true));
+                ServerSocketChannel channel = ChannelAdopter.adopt(fd, Sockets.family(fd) == Sockets.AF_UNIX);
+                found.put(socket.name(), new Bound(socket.name(), describe(channel, "fd " + fd), channel, null, true));
             } catch (SystemCallException e) {
-                LOG.log(Level.WARNING, "ignoring socket-activated descriptor " + fd + " (" + name + "): "
+                LOG.log(Level.WARNING, "ignoring socket-activated descriptor " + fd + " (" + socket.name() + "): "
                         + e.getMessage());
             }
         }

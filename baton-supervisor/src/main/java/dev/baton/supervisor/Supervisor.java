@@ -3,6 +3,7 @@ package dev.baton.supervisor;
 import dev.baton.UpgradeResult;
 import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.ControlServer;
+import dev.baton.internal.control.ReloadResults;
 import dev.baton.internal.control.ControlSocket;
 import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.os.Descriptors;
@@ -10,13 +11,14 @@ import dev.baton.internal.os.PeerCredentials;
 import dev.baton.internal.os.Sockets;
 import dev.baton.internal.protocol.Message;
 import dev.baton.internal.protocol.Message.ProcessInfo;
+import dev.baton.internal.service.PidFile;
+import dev.baton.internal.service.SystemdNotifier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,7 +85,8 @@ public final class Supervisor {
     /** Counted down once a new program image has taken over what the old one carried (at once otherwise). */
     private final CountDownLatch adopted = new CountDownLatch(1);
     private final java.util.concurrent.atomic.AtomicInteger activeRequests = new java.util.concurrent.atomic.AtomicInteger();
-    private final String systemdNotifySocket;
+    private final SystemdNotifier systemd;
+    private final PidFile pidFile;
     private final PrintStream out;
     private final PrintStream err;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
@@ -120,9 +123,7 @@ public final class Supervisor {
         ControlSocket.checkName(options.name());
         ControlSocket.prepareDirectory(controlDirectory);
         this.controlPath = ControlSocket.path(controlDirectory, options.name());
-        if (options.pidFile() != null) {
-            checkPidFile(options.pidFile());
-        }
+        this.pidFile = options.pidFile() == null ? null : PidFile.at(options.pidFile());
         if (carried != null) {
             // A new program image of this process: nothing is bound, and on failure nothing is closed or
             // removed, since the workers go on serving on their copies of the listeners.
@@ -155,10 +156,9 @@ public final class Supervisor {
         NOT_INHERITED.forEach(env::remove);
         env.put("BATON_SUPERVISOR_PID", Long.toString(pid));
         this.workerEnvironment = Map.copyOf(env);
-        String notify = environment.get("NOTIFY_SOCKET");
-        this.systemdNotifySocket = notify == null || notify.isBlank() ? null : notify;
-        if (options.pidFile() != null) {
-            writePidFile(options.pidFile(), pid);
+        this.systemd = SystemdNotifier.fromEnvironment(environment, logPrefix);
+        if (pidFile != null) {
+            pidFile.write(pid);
         }
     }
 
@@ -239,7 +239,7 @@ public final class Supervisor {
         if (attempt.failure == null) {
             LOG.log(Level.INFO, logPrefix + attempt.worker.describe() + " is ready after " + attempt.millis()
                     + " ms; serving");
-            notifySystemd("READY=1\nMAINPID=" + pid + "\nSTATUS=serving with worker " + generation);
+            systemd.send("READY=1\nMAINPID=" + pid + "\nSTATUS=serving with worker " + generation);
             return;
         }
         if (stopRequested.isDone()) {
@@ -595,7 +595,7 @@ public final class Supervisor {
         LOG.log(Level.INFO, logPrefix + "stopping (" + trigger + "): " + (now ? "SIGKILL to" : "SIGTERM to")
                 + " " + running.size() + " workers" + (now ? "" : ", drain timeout "
                 + options.drainTimeout().toSeconds() + "s"));
-        notifySystemd("STOPPING=1\nSTATUS=stopping");
+        systemd.send("STOPPING=1\nSTATUS=stopping");
         Thread.ofPlatform().name("baton-stop").start(() -> finishStop(now));
     }
 
@@ -633,8 +633,8 @@ public final class Supervisor {
         controlServer.close();
         deleteQuietly(controlPath);
         listeners.close();
-        if (options.pidFile() != null) {
-            deleteQuietly(options.pidFile());
+        if (pidFile != null) {
+            deleteQuietly(pidFile.path());
         }
         timer.shutdownNow();
         lock.lock();
@@ -1009,7 +1009,7 @@ public final class Supervisor {
         String message = "supervisor pid " + pid + " upgraded in place in " + elapsed + " ms; " + kept.size()
                 + " workers kept " + kept + (restarting ? "; none serves: restarting one" : "");
         LOG.log(Level.INFO, logPrefix + message);
-        notifySystemd("READY=1\nMAINPID=" + pid + "\nSTATUS=serving (supervisor upgraded in place)");
+        systemd.send("READY=1\nMAINPID=" + pid + "\nSTATUS=serving (supervisor upgraded in place)");
         if (reply >= 0) {
             replyQuietly(reply, new Message.UpgradeSupervisorResult(true, pid, kept.size(), elapsed, message));
             LOG.log(Level.INFO, logPrefix + "answered " + carried.trigger() + " on the carried connection (fd "
@@ -1056,9 +1056,7 @@ public final class Supervisor {
         switch (request) {
             case Message.ReloadRequest _ -> {
                 UpgradeResult result = reload("baton reload (pid " + peer.pid() + ")");
-                channel.send(new Message.ReloadResult(result.succeeded(), result.servingPid(), result.successorPid(),
-                        result.successorGeneration(), result.elapsed().toMillis(), result.message(),
-                        result.lastOutput()));
+                channel.send(ReloadResults.toMessage(result));
             }
             case Message.StatusRequest _ -> channel.send(status());
             case Message.StopRequest stop -> {
@@ -1111,42 +1109,6 @@ public final class Supervisor {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private void notifySystemd(String message) {
-        if (systemdNotifySocket == null) {
-            return;
-        }
-        try {
-            int fd = Sockets.newUnixSocket(Sockets.SOCK_DGRAM);
-            try {
-                Sockets.sendDatagram(fd, systemdNotifySocket, message.getBytes(StandardCharsets.UTF_8));
-            } finally {
-                Descriptors.closeQuietly(fd);
-            }
-        } catch (IOException | IllegalArgumentException e) {
-            LOG.log(Level.WARNING, logPrefix + "cannot notify systemd at " + systemdNotifySocket + ": "
-                    + e.getMessage());
-        }
-    }
-
-    private static void checkPidFile(Path path) throws IOException {
-        Path directory = path.toAbsolutePath().getParent();
-        if (directory == null || !Files.isDirectory(directory)) {
-            throw new IOException("cannot write the pidfile " + path + ": the directory " + directory
-                    + " does not exist; create it or choose another pidfile");
-        }
-        if (!Files.isWritable(directory)) {
-            throw new IOException("cannot write the pidfile " + path + ": the directory " + directory
-                    + " is not writable by this user");
-        }
-    }
-
-    private static void writePidFile(Path path, long pid) throws IOException {
-        Path temporary = path.toAbsolutePath().resolveSibling("." + path.getFileName() + "." + pid + ".tmp");
-        Files.writeString(temporary, pid + "\n", StandardCharsets.US_ASCII);
-        Files.move(temporary, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 
     private void deleteQuietly(Path path) {

@@ -3,11 +3,10 @@ package dev.baton.supervisor;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Pipes;
 import dev.baton.internal.os.SystemCallException;
+import dev.baton.internal.service.LastLines;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -22,7 +21,7 @@ final class WorkerOutput {
     private static final int MAX_LINE_CHARS = 2000;
 
     private final String prefix;
-    private final Deque<String> lastLines = new ArrayDeque<>();
+    private final LastLines lastLines = new LastLines(KEPT_LINES);
     private final Thread stdout;
     private final Thread stderr;
     private final int[] fds; // guarded by itself; -1 once its relay closed it
@@ -102,12 +101,7 @@ final class WorkerOutput {
             text = text.substring(0, MAX_LINE_CHARS) + "...";
         }
         target.println(prefix + text);
-        synchronized (lastLines) {
-            lastLines.addLast(text);
-            while (lastLines.size() > KEPT_LINES) {
-                lastLines.removeFirst();
-            }
-        }
+        lastLines.add(text);
     }
 
     /** The last lines, once the relays have read what the worker wrote (waiting at most {@code wait}). */
@@ -122,8 +116,6 @@ final class WorkerOutput {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        synchronized (lastLines) {
-            return List.copyOf(lastLines);
-        }
+        return lastLines.snapshot();
     }
 }

@@ -1,4 +1,4 @@
-package dev.baton;
+package dev.baton.internal.service;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** A file holding the serving generation's pid, rewritten atomically (a temporary file, then a rename). */
-final class PidFile {
+public final class PidFile {
 
     private final Path path;
 
@@ -21,7 +21,7 @@ final class PidFile {
      *
      * @throws IOException if its directory is missing or not writable, saying so
      */
-    static PidFile at(Path path) throws IOException {
+    public static PidFile at(Path path) throws IOException {
         Path absolute = path.toAbsolutePath();
         Path directory = absolute.getParent();
         if (directory == null || !Files.isDirectory(directory)) {
@@ -38,12 +38,12 @@ final class PidFile {
         return new PidFile(absolute);
     }
 
-    Path path() {
+    public Path path() {
         return path;
     }
 
     /** Makes the file hold {@code pid}; a reader sees the old content or the new, never a partial one. */
-    void write(long pid) throws IOException {
+    public void write(long pid) throws IOException {
         Path temporary = path.resolveSibling("." + path.getFileName() + "." + pid + ".tmp");
         Files.writeString(temporary, pid + "\n", StandardCharsets.US_ASCII);
         try {
@@ -55,7 +55,7 @@ final class PidFile {
     }
 
     /** Removes the file if it still holds {@code pid} (a successor may have rewritten it). */
-    void removeIfHolds(long pid) throws IOException {
+    public void removeIfHolds(long pid) throws IOException {
         try {
             if (Files.readString(path, StandardCharsets.US_ASCII).strip().equals(Long.toString(pid))) {
                 Files.deleteIfExists(path);

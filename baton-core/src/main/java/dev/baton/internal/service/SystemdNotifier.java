@@ -1,4 +1,4 @@
-package dev.baton;
+package dev.baton.internal.service;
 
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Sockets;
@@ -13,7 +13,7 @@ import java.util.Map;
  * datagram of {@code KEY=value} lines). Does nothing when the variable is not set. A failure to
  * notify is logged, never thrown: the service keeps serving.
  */
-final class SystemdNotifier {
+public final class SystemdNotifier {
 
     private static final Logger LOG = System.getLogger(SystemdNotifier.class.getName());
 
@@ -25,36 +25,37 @@ final class SystemdNotifier {
         this.logPrefix = logPrefix;
     }
 
-    static SystemdNotifier fromEnvironment(Map<String, String> environment, String logPrefix) {
+    public static SystemdNotifier fromEnvironment(Map<String, String> environment, String logPrefix) {
         String socket = environment.get("NOTIFY_SOCKET");
         return new SystemdNotifier(socket == null || socket.isBlank() ? null : socket, logPrefix);
     }
 
-    boolean enabled() {
+    public boolean enabled() {
         return socket != null;
     }
 
     /** READY=1, naming this process the main one (a new generation has a new pid). */
-    void ready(long pid, String status) {
+    public void ready(long pid, String status) {
         send("MAINPID=" + pid + "\nREADY=1\nSTATUS=" + status);
     }
 
     /** RELOADING=1 with the monotonic time systemd asks for, at the start of an upgrade. */
-    void reloading(String status) {
+    public void reloading(String status) {
         // System.nanoTime() reads CLOCK_MONOTONIC on Linux, the clock MONOTONIC_USEC is on.
         send("RELOADING=1\nMONOTONIC_USEC=" + System.nanoTime() / 1000 + "\nSTATUS=" + status);
     }
 
     /** READY=1 again after a failed upgrade, so systemd ends the reload. */
-    void reloadFailed(String status) {
+    public void reloadFailed(String status) {
         send("READY=1\nSTATUS=" + status);
     }
 
-    void stopping(String status) {
+    public void stopping(String status) {
         send("STOPPING=1\nSTATUS=" + status);
     }
 
-    private void send(String message) {
+    /** Sends {@code message}, one or more {@code KEY=value} lines; does nothing without a socket. */
+    public void send(String message) {
         if (socket == null) {
             return;
         }

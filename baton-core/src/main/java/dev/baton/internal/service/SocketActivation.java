@@ -1,4 +1,4 @@
-package dev.baton;
+package dev.baton.internal.service;
 
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Sockets;
@@ -15,15 +15,18 @@ import java.util.Map;
  * the environment does not take them by mistake). A Baton supervisor passes its workers' listeners
  * the same way.
  */
-final class SocketActivation {
+public final class SocketActivation {
 
-    static final int FIRST_FD = 3;
+    /** A listening socket passed to this process: its name and descriptor, now this process's. */
+    public record PassedSocket(String name, int fd) {}
+
+    public static final int FIRST_FD = 3;
     private static final Logger LOG = System.getLogger(SocketActivation.class.getName());
 
     private SocketActivation() {}
 
     /** The listeners passed to this process, or none if the environment passes none to it. */
-    static List<InheritedListener> fromEnvironment(Map<String, String> environment, long pid) {
+    public static List<PassedSocket> fromEnvironment(Map<String, String> environment, long pid) {
         String count = environment.get("LISTEN_FDS");
         String forPid = environment.get("LISTEN_PID");
         if (count == null || forPid == null) {
@@ -44,7 +47,7 @@ final class SocketActivation {
         }
         String namesValue = environment.getOrDefault("LISTEN_FDNAMES", "");
         String[] names = namesValue.isEmpty() ? new String[0] : namesValue.split(":", -1);
-        List<InheritedListener> listeners = new ArrayList<>();
+        List<PassedSocket> listeners = new ArrayList<>();
         for (int i = 0; i < fds; i++) {
             int fd = FIRST_FD + i;
             String name = i < names.length && !names[i].isEmpty() ? names[i] : "fd" + fd;
@@ -59,7 +62,7 @@ final class SocketActivation {
                 LOG.log(Level.WARNING, "ignoring passed descriptor " + fd + " (" + name + "): " + e.getMessage());
                 continue;
             }
-            listeners.add(new InheritedListener(name, "", fd));
+            listeners.add(new PassedSocket(name, fd));
         }
         return listeners;
     }

@@ -1,4 +1,4 @@
-package dev.baton;
+package dev.baton.internal.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
