@@ -39,6 +39,8 @@ final class DemoServerProcess implements AutoCloseable {
     static final Duration READY_WAIT = Duration.ofSeconds(60);
     static final Duration RELOAD_WAIT = Duration.ofSeconds(90);
     static final Duration EXIT_WAIT = Duration.ofSeconds(45);
+    /** For {@link #launch}: ask the server for the port the test reaches it on. */
+    static final int SAME_PORT = -1;
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final Path directory;
@@ -54,6 +56,11 @@ final class DemoServerProcess implements AutoCloseable {
 
     private DemoServerProcess(Path directory, int port, String configText, List<String> extraArguments)
             throws IOException {
+        this(directory, port, port, configText, extraArguments, List.of(), Map.of());
+    }
+
+    private DemoServerProcess(Path directory, int port, int portArgument, String configText,
+            List<String> extraArguments, List<String> launcher, Map<String, String> environment) throws IOException {
         this.directory = directory;
         this.controlDirectory = controlDirectory(directory);
         this.log = directory.resolve("demo-server.log");
@@ -63,14 +70,17 @@ final class DemoServerProcess implements AutoCloseable {
         this.port = port;
         this.control = BatonControl.at(controlDirectory.resolve(name + ".sock"));
         Files.writeString(config, configText, StandardCharsets.UTF_8);
-        List<String> arguments = new ArrayList<>(List.of("demo-server", "--port", Integer.toString(port),
+        List<String> arguments = new ArrayList<>(List.of("demo-server", "--port", Integer.toString(portArgument),
                 "--name", name, "--pidfile", pidFile.toString(), "--config", config.toString()));
         arguments.addAll(extraArguments);
-        ProcessBuilder builder = new ProcessBuilder(CliRun.java(true, arguments.toArray(String[]::new)))
+        List<String> command = new ArrayList<>(launcher);
+        command.addAll(CliRun.java(true, arguments.toArray(String[]::new)));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("BATON_CONTROL_DIR", controlDirectory.toString());
+        builder.environment().putAll(environment);
         this.firstGeneration = builder.start();
         record(firstGeneration.pid());
     }
@@ -95,6 +105,36 @@ final class DemoServerProcess implements AutoCloseable {
             server.close();
             throw e;
         }
+    }
+
+    /**
+     * Starts the demo server as {@link #start} does, with {@code environment} added to its environment
+     * (such as {@code NOTIFY_SOCKET}), and waits until it serves.
+     */
+    static DemoServerProcess startWithEnvironment(Path directory, Map<String, String> environment, String configText,
+            String... extraArguments) throws IOException {
+        DemoServerProcess server = launch(directory, freePort(), SAME_PORT, List.of(), environment,
+                configText, extraArguments);
+        try {
+            server.awaitServing();
+            return server;
+        } catch (RuntimeException | Error e) {
+            server.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the demo server without waiting for it: its java command run under {@code launcher} (such as
+     * {@code systemd-socket-activate -l ...}, which execs it, so the first generation's pid is the
+     * launcher's), with {@code environment} added. It is asked for {@code --port portArgument} ({@code -1}:
+     * the same as {@code port}); {@code port} is where the test reaches it. Call {@link #awaitServing()}
+     * once it can start.
+     */
+    static DemoServerProcess launch(Path directory, int port, int portArgument, List<String> launcher,
+            Map<String, String> environment, String configText, String... extraArguments) throws IOException {
+        return new DemoServerProcess(directory, port, portArgument == SAME_PORT ? port : portArgument, configText,
+                List.of(extraArguments), List.copyOf(launcher), Map.copyOf(environment));
     }
 
     /** A fresh control directory (mode 0700) under {@code directory}, so no test meets another's services. */
