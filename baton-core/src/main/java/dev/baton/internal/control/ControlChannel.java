@@ -131,10 +131,37 @@ public final class ControlChannel implements AutoCloseable {
         return receive(timeout).message();
     }
 
-    /** Sends {@code request} and returns the reply. */
+    /**
+     * Sends {@code request} and returns the reply. A server that refuses a peer (another user) replies
+     * and closes without reading the request; the send or the receive then fails with EPIPE or
+     * ECONNRESET while the refusal waits in the socket, so it is read once more before giving up.
+     */
     public Message request(Message request, Duration timeout) throws IOException {
-        send(request);
-        return receiveMessage(timeout);
+        try {
+            send(request);
+        } catch (SystemCallException e) {
+            if (e.errno() != Errno.EPIPE && e.errno() != Errno.ECONNRESET) {
+                throw e;
+            }
+            return queuedReplyOr(e);
+        }
+        try {
+            return receiveMessage(timeout);
+        } catch (SystemCallException e) {
+            if (e.errno() != Errno.ECONNRESET) {
+                throw e;
+            }
+            return queuedReplyOr(e);
+        }
+    }
+
+    private Message queuedReplyOr(SystemCallException failure) throws IOException {
+        try {
+            return receiveMessage(Duration.ZERO);
+        } catch (IOException none) {
+            failure.addSuppressed(none);
+            throw failure;
+        }
     }
 
     @Override
