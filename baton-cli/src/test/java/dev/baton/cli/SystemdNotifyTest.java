@@ -2,6 +2,7 @@ package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.testing.SystemdNotifySocket;
 import dev.baton.UpgradeResult;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.baton.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.testing.SystemdNotifySocket;
 import dev.baton.UpgradeResult;
 import java.io.IOException;
 import java.net.ConnectException;

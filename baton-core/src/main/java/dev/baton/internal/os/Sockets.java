@@ -71,7 +71,8 @@ public final class Sockets {
 
     public static void bind(int fd, Path path) throws SystemCallException {
         try (Arena arena = Arena.ofConfined()) {
-            SystemCall.call("bind(" + path + ")", BIND, fd, unixAddress(arena, path), SOCKADDR_UN_SIZE);
+            MemorySegment address = unixAddress(arena, path);
+            SystemCall.call("bind(" + path + ")", BIND, fd, address, (int) address.byteSize());
         }
     }
 
@@ -87,7 +88,8 @@ public final class Sockets {
 
     public static void connect(int fd, Path path) throws SystemCallException {
         try (Arena arena = Arena.ofConfined()) {
-            SystemCall.call("connect(" + path + ")", CONNECT, fd, unixAddress(arena, path), SOCKADDR_UN_SIZE);
+            MemorySegment address = unixAddress(arena, path);
+            SystemCall.call("connect(" + path + ")", CONNECT, fd, address, (int) address.byteSize());
         }
     }
 
@@ -97,21 +99,11 @@ public final class Sockets {
      */
     public static void sendDatagram(int fd, String path, byte[] data) throws SystemCallException {
         try (Arena arena = Arena.ofConfined()) {
-            byte[] name = path.getBytes(StandardCharsets.UTF_8);
-            if (name.length > SUN_PATH_MAX) {
-                throw new IllegalArgumentException("Unix socket path is longer than " + SUN_PATH_MAX + " bytes: " + path);
-            }
-            MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE, 2);
-            address.set(LibC.SHORT, 0, (short) AF_UNIX);
-            MemorySegment.copy(name, 0, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, name.length);
-            int length = SOCKADDR_UN_SIZE;
-            if (name.length > 0 && name[0] == '@') {
-                address.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 0);
-                length = 2 + name.length; // an abstract name is exactly as long as given, without a NUL
-            }
+            MemorySegment address = unixAddress(arena, path);
             MemorySegment buffer = arena.allocate(Math.max(1, data.length));
             MemorySegment.copy(data, 0, buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
-            SystemCall.call("sendto(" + path + ")", SENDTO, fd, buffer, (long) data.length, 0x4000, address, length);
+            SystemCall.call("sendto(" + path + ")", SENDTO, fd, buffer, (long) data.length, 0x4000, address,
+                    (int) address.byteSize());
         }
     }
 
@@ -186,8 +178,13 @@ public final class Sockets {
         }
     }
 
+    /** A {@code sockaddr_un} for {@code path}; a path starting with {@code @} names an abstract socket. */
     private static MemorySegment unixAddress(Arena arena, Path path) {
-        byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
+        return unixAddress(arena, path.toString());
+    }
+
+    private static MemorySegment unixAddress(Arena arena, String path) {
+        byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > SUN_PATH_MAX) {
             throw new IllegalArgumentException("Unix socket path is " + bytes.length + " bytes, longer than the "
                     + SUN_PATH_MAX + " Linux allows: " + path);
@@ -195,6 +192,14 @@ public final class Sockets {
         MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE, 2);
         address.set(LibC.SHORT, 0, (short) AF_UNIX);
         MemorySegment.copy(bytes, 0, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, bytes.length);
+        if (isAbstract(bytes)) {
+            address.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 0);
+            return address.asSlice(0, 2 + bytes.length); // an abstract name is exactly as long as given
+        }
         return address;
+    }
+
+    private static boolean isAbstract(byte[] path) {
+        return path.length > 0 && path[0] == '@';
     }
 }

@@ -1,4 +1,4 @@
-package dev.baton.cli;
+package dev.baton.testing;
 
 import dev.baton.internal.os.DescriptorPassing;
 import dev.baton.internal.os.Descriptors;
@@ -6,12 +6,6 @@ import dev.baton.internal.os.Errno;
 import dev.baton.internal.os.Sockets;
 import dev.baton.internal.os.SystemCallException;
 import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +21,7 @@ import java.util.function.Predicate;
  * {@code NOTIFY_SOCKET} points, a file path or an abstract name ({@code @name}), that records every
  * sd_notify message it receives.
  */
-final class SystemdNotifySocket implements AutoCloseable {
+public final class SystemdNotifySocket implements AutoCloseable {
 
     /**
      * One sd_notify datagram.
@@ -35,9 +29,9 @@ final class SystemdNotifySocket implements AutoCloseable {
      * @param fields its {@code KEY=value} lines, in order
      * @param receivedMicros when it was received, on the monotonic clock ({@code System.nanoTime() / 1000})
      */
-    record Notification(Map<String, String> fields, long receivedMicros) {
+    public record Notification(Map<String, String> fields, long receivedMicros) {
 
-        boolean has(String key, String value) {
+        public boolean has(String key, String value) {
             return value.equals(fields.get(key));
         }
 
@@ -59,7 +53,7 @@ final class SystemdNotifySocket implements AutoCloseable {
     }
 
     /** Binds a notify socket at {@code path}, a file. */
-    static SystemdNotifySocket atPath(Path path) throws IOException {
+    public static SystemdNotifySocket atPath(Path path) throws IOException {
         int fd = Sockets.newUnixSocket(Sockets.SOCK_DGRAM);
         try {
             Sockets.bind(fd, path);
@@ -73,10 +67,10 @@ final class SystemdNotifySocket implements AutoCloseable {
     }
 
     /** Binds a notify socket in the abstract namespace as {@code name}; {@code NOTIFY_SOCKET} is {@code @name}. */
-    static SystemdNotifySocket abstractNamed(String name) throws IOException {
+    public static SystemdNotifySocket abstractNamed(String name) throws IOException {
         int fd = Sockets.newUnixSocket(Sockets.SOCK_DGRAM);
         try {
-            AbstractBind.bind(fd, name);
+            Sockets.bind(fd, Path.of("@" + name));
             Sockets.setTimeouts(fd, POLL);
             return new SystemdNotifySocket(fd, "@" + name);
         } catch (IOException | RuntimeException e) {
@@ -86,7 +80,7 @@ final class SystemdNotifySocket implements AutoCloseable {
     }
 
     /** The value for {@code NOTIFY_SOCKET}. */
-    String address() {
+    public String address() {
         return address;
     }
 
@@ -96,7 +90,7 @@ final class SystemdNotifySocket implements AutoCloseable {
      *
      * @return the index of that message among all received
      */
-    int await(int after, Predicate<Notification> wanted, String what, Duration timeout) throws IOException {
+    public int await(int after, Predicate<Notification> wanted, String what, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (int i = after; ; i++) {
             while (i >= received.size()) {
@@ -113,12 +107,12 @@ final class SystemdNotifySocket implements AutoCloseable {
     }
 
     /** Every message received so far. */
-    List<Notification> received() {
+    public List<Notification> received() {
         return List.copyOf(received);
     }
 
     /** Receives whatever arrives within {@code quiet} (bounded by one minute of steady traffic). */
-    List<Notification> drain(Duration quiet) throws IOException {
+    public List<Notification> drain(Duration quiet) throws IOException {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         int before;
         do {
@@ -163,33 +157,6 @@ final class SystemdNotifySocket implements AutoCloseable {
         Descriptors.closeQuietly(fd);
         if (!address.startsWith("@")) {
             Files.deleteIfExists(Path.of(address));
-        }
-    }
-
-    /** {@code bind(2)} to an abstract address, which {@link Sockets#bind} (a file path) does not offer. */
-    @SuppressWarnings("restricted") // a test links one C function of its own
-    private static final class AbstractBind {
-
-        private static final MethodHandle BIND = Linker.nativeLinker().downcallHandle(
-                Linker.nativeLinker().defaultLookup().find("bind").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
-                        ValueLayout.JAVA_INT));
-
-        static void bind(int fd, String name) throws IOException {
-            byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-            try (Arena arena = Arena.ofConfined()) {
-                MemorySegment address = arena.allocate(110, 2);
-                address.set(ValueLayout.JAVA_SHORT, 0, (short) 1); // AF_UNIX; sun_path[0] stays 0: abstract
-                MemorySegment.copy(bytes, 0, address, ValueLayout.JAVA_BYTE, 3, bytes.length);
-                int result = (int) BIND.invokeExact(fd, address, 3 + bytes.length);
-                if (result != 0) {
-                    throw new IOException("bind(@" + name + ") failed");
-                }
-            } catch (IOException | RuntimeException | Error e) {
-                throw e;
-            } catch (Throwable t) {
-                throw new AssertionError(t);
-            }
         }
     }
 }
