@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.internal.listen.BoundAddress;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -68,17 +69,7 @@ public final class Listener {
      * kernel chose when port 0 was asked for), or the requested address if it cannot be read.
      */
     public String boundAddress() {
-        try {
-            return switch (channel.getLocalAddress()) {
-                case java.net.InetSocketAddress inet -> new ListenAddress.Tcp(
-                        inet.getAddress().isAnyLocalAddress() ? "" : inet.getAddress().getHostAddress(),
-                        inet.getPort()).toString();
-                case java.net.UnixDomainSocketAddress unix -> new ListenAddress.Unix(unix.getPath()).toString();
-                case null, default -> address.toString();
-            };
-        } catch (IOException e) {
-            return address.toString();
-        }
+        return BoundAddress.describe(channel, address.toString());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.baton.supervisor;
 
 import dev.baton.ListenAddress;
+import dev.baton.internal.listen.BoundAddress;
 import dev.baton.internal.listen.ChannelAdopter;
 import dev.baton.internal.listen.ListenerBinder;
 import dev.baton.internal.os.Descriptors;
@@ -62,8 +63,8 @@ final class SupervisedListeners implements AutoCloseable {
                 }
                 ServerSocketChannel channel = ListenerBinder.bind(entry.getKey(), entry.getValue(), backlog);
                 Path unixPath = entry.getValue() instanceof ListenAddress.Unix unix ? unix.path() : null;
-                bound.add(new Bound(entry.getKey(), describe(channel, entry.getValue().toString()), channel, unixPath,
-                        false));
+                String address = BoundAddress.describe(channel, entry.getValue().toString());
+                bound.add(new Bound(entry.getKey(), address, channel, unixPath, false));
             }
             bound.addAll(activated.values());
             activated.clear();
@@ -125,29 +126,14 @@ final class SupervisedListeners implements AutoCloseable {
             try {
                 Descriptors.setNonBlocking(fd);
                 ServerSocketChannel channel = ChannelAdopter.adopt(fd, Sockets.family(fd) == Sockets.AF_UNIX);
-                found.put(socket.name(), new Bound(socket.name(), describe(channel, "fd " + fd), channel, null, true));
+                String address = BoundAddress.describe(channel, "fd " + fd);
+                found.put(socket.name(), new Bound(socket.name(), address, channel, null, true));
             } catch (SystemCallException e) {
                 LOG.log(Level.WARNING, "ignoring socket-activated descriptor " + fd + " (" + socket.name() + "): "
                         + e.getMessage());
             }
         }
         return found;
-    }
-
-    private static String describe(ServerSocketChannel channel, String fallback) {
-        try {
-            java.net.SocketAddress local = channel.getLocalAddress();
-            if (local instanceof java.net.InetSocketAddress inet) {
-                String host = inet.getAddress().isAnyLocalAddress() ? "" : inet.getAddress().getHostAddress();
-                return new ListenAddress.Tcp(host, inet.getPort()).toString();
-            }
-            if (local instanceof java.net.UnixDomainSocketAddress unix) {
-                return "unix:" + unix.getPath();
-            }
-        } catch (IOException e) {
-            // keep the address as asked for
-        }
-        return fallback;
     }
 
     List<Bound> all() {
