@@ -272,6 +272,30 @@ final class DemoServerProcess implements AutoCloseable {
         return List.copyOf(seen.values());
     }
 
+    /**
+     * Upgrades the serving generation with the trigger {@code upgrade} picks in turn (a control reload,
+     * SIGHUP, SIGUSR2), asserts a reload succeeded, and returns the new generation's pid.
+     */
+    long upgradeByTurns(int upgrade) throws IOException, InterruptedException {
+        long oldPid = servingPid();
+        return switch (upgrade % 3) {
+            case 1 -> {
+                UpgradeResult result = reload();
+                org.assertj.core.api.Assertions.assertThat(result.succeeded())
+                        .as("upgrade %d: %s%s", upgrade, result, logTail()).isTrue();
+                yield result.successorPid();
+            }
+            case 2 -> {
+                signal("HUP", oldPid);
+                yield awaitServingOtherThan(oldPid);
+            }
+            default -> {
+                signal("USR2", oldPid);
+                yield awaitServingOtherThan(oldPid);
+            }
+        };
+    }
+
     /** Sends {@code signal} to {@code pid}, as {@code kill -signal pid}. */
     void signal(String signal, long pid) throws IOException, InterruptedException {
         record(pid);

@@ -2,7 +2,6 @@ package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.UpgradeResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,22 +24,7 @@ class RepeatedUpgradeTest {
             String descriptorsAfterFirstListed = "";
             for (int upgrade = 1; upgrade <= UPGRADES; upgrade++) {
                 long oldPid = server.servingPid();
-                long newPid = switch (upgrade % 3) {
-                    case 1 -> {
-                        UpgradeResult result = server.reload();
-                        assertThat(result.succeeded()).as("upgrade %d: %s%s", upgrade, result, server.logTail())
-                                .isTrue();
-                        yield result.successorPid();
-                    }
-                    case 2 -> {
-                        server.signal("HUP", oldPid);
-                        yield server.awaitServingOtherThan(oldPid);
-                    }
-                    default -> {
-                        server.signal("USR2", oldPid);
-                        yield server.awaitServingOtherThan(oldPid);
-                    }
-                };
+                long newPid = server.upgradeByTurns(upgrade);
                 pids.add(newPid);
                 server.awaitExit(oldPid);
                 RawHttp.Answer answer = server.awaitAnswerFrom(newPid, "/");

@@ -49,23 +49,7 @@ class UpgradeTest {
             try (LoadRun load = LoadGenerator.start(options)) {
                 await().atMost(DemoServerProcess.READY_WAIT).until(() -> load.snapshot().successes() >= 200);
                 for (int upgrade = 1; upgrade <= UPGRADES; upgrade++) {
-                    long oldPid = server.servingPid();
-                    long newPid = switch (upgrade % 3) {
-                        case 1 -> {
-                            UpgradeResult result = server.reload();
-                            assertThat(result.succeeded()).as("upgrade %d: %s%s", upgrade, result, server.logTail())
-                                    .isTrue();
-                            yield result.successorPid();
-                        }
-                        case 2 -> {
-                            server.signal("HUP", oldPid);
-                            yield server.awaitServingOtherThan(oldPid);
-                        }
-                        default -> {
-                            server.signal("USR2", oldPid);
-                            yield server.awaitServingOtherThan(oldPid);
-                        }
-                    };
+                    long newPid = server.upgradeByTurns(upgrade);
                     generationPids.add(newPid);
                     int answered = upgrade + 1;
                     await().atMost(DemoServerProcess.READY_WAIT)
