@@ -33,11 +33,17 @@ class SupervisorMachineTest {
 
     /** The machine serving worker 1. */
     private Worker serving() {
-        Worker first = new Worker(machine.beginStart(), "");
-        machine.launched(first);
+        Worker first = launched(machine.beginStart());
         machine.settled(first);
         assertThat(machine.firstReady(first)).isTrue();
         return first;
+    }
+
+    /** A worker of {@code generation}, started and waited for. */
+    private Worker launched(int generation) {
+        Worker worker = new Worker(generation, "");
+        machine.launched(worker);
+        return worker;
     }
 
     private static LaunchAttempt ready(Worker worker) {
@@ -69,7 +75,7 @@ class SupervisorMachineTest {
 
     @Test
     void reload_beforeTheFirstWorkerIsReady_refused() {
-        machine.launched(new Worker(machine.beginStart(), ""));
+        launched(machine.beginStart());
 
         SupervisorMachine.ReloadStart start = machine.beginReload();
 
@@ -82,8 +88,7 @@ class SupervisorMachineTest {
         Worker first = serving();
 
         SupervisorMachine.ReloadStart start = machine.beginReload();
-        Worker second = new Worker(start.generation(), "");
-        machine.launched(second);
+        Worker second = launched(start.generation());
         String refusal = machine.beginReload().refusal();
         machine.settled(second);
         SupervisorMachine.ReloadEnd end = machine.endReload(ready(second), start.old());
@@ -137,9 +142,7 @@ class SupervisorMachineTest {
         int second = machine.beginRestart().orElseThrow();
         machine.endRestart(failed(new Worker(second, ""), "exited with status 1 before it was ready"));
         int third = machine.beginRestart().orElseThrow();
-        Worker worker = new Worker(third, "");
-        machine.launched(worker);
-        machine.endRestart(ready(worker));
+        machine.endRestart(ready(launched(third)));
 
         assertThat(List.of(second, third)).containsExactly(2, 3);
         assertThat(restarts).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
@@ -150,9 +153,7 @@ class SupervisorMachineTest {
     @Test
     void crash_drainingWorkerExits_noRestart() {
         Worker first = serving();
-        SupervisorMachine.ReloadStart start = machine.beginReload();
-        Worker second = new Worker(start.generation(), "");
-        machine.launched(second);
+        Worker second = launched(machine.beginReload().generation());
         machine.endReload(ready(second), first);
         first.moveTo(Worker.State.DRAINING);
 
