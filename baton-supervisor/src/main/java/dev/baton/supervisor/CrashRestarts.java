@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.OptionalInt;
 
 /**
- * Restarts the worker after a crash: once the backoff that {@link SupervisorMachine} chose (see
+ * The restarts of a worker after a crash: once the backoff that {@link SupervisorMachine} chose (see
  * {@link RestartBackoff}) is over, a new worker is started on a platform thread of its own; if it
  * fails, the machine schedules the next try, longer.
  */

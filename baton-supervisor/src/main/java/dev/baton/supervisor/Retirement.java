@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Ends workers that no longer serve: SIGTERM, then SIGKILL once the drain timeout is over; at most
+ * The retirement of workers that no longer serve: SIGTERM, then SIGKILL once the drain timeout is over; at most
  * {@code maxDraining} old workers drain at once (past that the oldest gets SIGKILL); on a stop every
  * worker goes the same way, and a worker that never got ready is stopped and waited for.
  *

@@ -3,8 +3,8 @@ package dev.baton.supervisor;
 import dev.baton.supervisor.SupervisorMachine.State;
 
 /**
- * Why the supervisor refuses a reload or an upgrade of itself in a given state: the wording, in one
- * place (null where the request is accepted).
+ * The wording of the supervisor's refusals, in one place: why a reload or an upgrade of itself is
+ * refused in a given state (null where the request is accepted).
  */
 final class SupervisorRefusals {
 

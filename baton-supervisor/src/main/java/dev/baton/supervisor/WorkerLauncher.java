@@ -14,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Starts a worker and waits for its readiness: runs the command with the listeners and the worker's
- * environment, has the reaper watch it, and waits until it is ready, exits, times out or the
- * supervisor stops; a worker that failed is stopped and reaped before {@link #launch} returns.
+ * The launcher of workers, which starts one and waits for its readiness: it runs the command with the
+ * listeners and the worker's environment, has the reaper watch it, and waits until it is ready,
+ * exits, times out or the supervisor stops; a worker that failed is stopped and reaped before
+ * {@link #launch} returns.
  *
  * <p>Runs on the caller's thread, which it blocks (a platform thread, or a control connection's).
  */
