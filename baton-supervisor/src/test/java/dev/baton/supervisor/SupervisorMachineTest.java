@@ -181,12 +181,12 @@ class SupervisorMachineTest {
     }
 
     @Test
-    void stop_whileUpgradingItself_deferredUntilTheUpgradeFails_thenCarriedOutOnce() {
+    void stop_whileUpgradingItself_deferredUntilTheUpgradeFails_thenCarriedOutOnce_nowIfAnyAskedNow() {
         serving();
         assertThat(machine.beginUpgrade()).isNull();
 
-        SupervisorMachine.Stop stop = machine.beginStop(false, "SIGTERM");
-        machine.beginStop(true, "SIGINT");
+        SupervisorMachine.Stop stop = machine.beginStop(true, "baton stop --now");
+        machine.beginStop(false, "SIGINT");
         assertThatThrownBy(machine::commitExec).isInstanceOf(IOException.class)
                 .hasMessage("abandoned: SIGINT asked the supervisor to stop");
         SupervisorMachine.Rollback rollback = machine.upgradeFailed();
