@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -40,7 +41,7 @@ final class NotifySocket implements AutoCloseable {
      * Binds the socket at {@code path} (replacing a file left there by a supervisor that crashed) and
      * starts handing each received message, split into lines, to {@code onMessage}.
      */
-    static NotifySocket open(Path path, String logPrefix, Consumer<java.util.List<String>> onMessage)
+    static NotifySocket open(Path path, String logPrefix, Consumer<List<String>> onMessage)
             throws IOException {
         Files.deleteIfExists(path);
         int fd = Sockets.newUnixSocket(Sockets.SOCK_DGRAM);
@@ -62,7 +63,7 @@ final class NotifySocket implements AutoCloseable {
      * Takes over {@code fd}, a notify socket bound at {@code path} that a previous program image of this
      * supervisor made and carried across its {@code execve}; checks that it is one.
      */
-    static NotifySocket adopt(Path path, int fd, String logPrefix, Consumer<java.util.List<String>> onMessage)
+    static NotifySocket adopt(Path path, int fd, String logPrefix, Consumer<List<String>> onMessage)
             throws IOException {
         if (Sockets.family(fd) != Sockets.AF_UNIX || Sockets.type(fd) != Sockets.SOCK_DGRAM
                 || !Sockets.unixPath(fd).equals(path.toString())) {
@@ -83,7 +84,7 @@ final class NotifySocket implements AutoCloseable {
         return closed ? -1 : Descriptors.duplicate(fd, 3);
     }
 
-    private void receive(String logPrefix, Consumer<java.util.List<String>> onMessage) {
+    private void receive(String logPrefix, Consumer<List<String>> onMessage) {
         try {
             while (Descriptors.awaitReadable(new int[] {fd, wakeFd}, Duration.ofDays(1)) != 1) {
                 DescriptorPassing.Received received = DescriptorPassing.receive(fd, MAX_DATAGRAM, 8);

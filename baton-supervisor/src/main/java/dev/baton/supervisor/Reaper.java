@@ -8,6 +8,8 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Reaps the workers, which the JDK's own reaper does not know (they are not started by
@@ -22,8 +24,8 @@ final class Reaper {
 
     private final List<Worker> workers = new CopyOnWriteArrayList<>();
     private final int wakeFd;
-    private final java.util.concurrent.locks.ReentrantLock lock = new java.util.concurrent.locks.ReentrantLock();
-    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
     private boolean paused;
     private boolean idle;
 

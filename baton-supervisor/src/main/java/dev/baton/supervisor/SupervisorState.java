@@ -1,13 +1,16 @@
 package dev.baton.supervisor;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -124,7 +127,7 @@ record SupervisorState(long pid, long upgradeStartedEpochMillis, String trigger,
             throw invalid("it does not start with '" + HEADER + "'" + (tokens[0].startsWith("baton-supervisor-state/")
                     ? " (written by another version of Baton, which this one cannot read)" : ""));
         }
-        java.util.Map<String, String> single = new java.util.HashMap<>();
+        Map<String, String> single = new HashMap<>();
         List<String> listenerFields = new ArrayList<>();
         List<String> workerFields = new ArrayList<>();
         for (int i = 1; i < tokens.length; i++) {
@@ -297,7 +300,7 @@ record SupervisorState(long pid, long upgradeStartedEpochMillis, String trigger,
         }
         try {
             String decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes))
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
                     .toString();
             if (decoded.chars().anyMatch(c -> c == 0)) {
                 throw invalid(what + " contains a NUL character");

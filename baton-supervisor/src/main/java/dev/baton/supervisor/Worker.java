@@ -4,6 +4,7 @@ import dev.baton.internal.os.ChildProcesses;
 import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Errno;
+import dev.baton.internal.os.Exec;
 import dev.baton.internal.os.Pipes;
 import dev.baton.internal.os.Processes;
 import dev.baton.internal.os.Spawn;
@@ -31,8 +32,10 @@ import java.util.concurrent.CompletableFuture;
  * {@code LISTEN_PID} names the worker itself, exactly as systemd sets it. A command that cannot be
  * run makes the shell exit with 127 (not found) or 126 (not executable).
  *
- * <p>Concurrency: the monitor guards {@code state} and {@code exited}; a signal is only sent while the
- * worker has not been reaped, so a reused pid is never hit. {@link #reap()} runs on the reaper thread.
+ * <p>Concurrency: the monitor guards {@code state}, {@code exited} and {@code killed}; a signal is only
+ * sent while the worker has not been reaped, so a reused pid is never hit. {@link #reap()} runs on the
+ * reaper thread. Lock order: {@link SupervisorMachine}'s monitor, then this one; nothing here calls
+ * out while holding it ({@link #exit} completes after it is released).
  */
 final class Worker {
 
@@ -41,7 +44,6 @@ final class Worker {
     private static final Logger LOG = System.getLogger("dev.baton.supervisor");
     private static final String SHELL = "/bin/sh";
     private static final String SET_LISTEN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
-    private static final int SIGKILL = 9;
 
     final int generation;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -59,7 +61,8 @@ final class Worker {
     private boolean killed;
     private volatile long drainDeadlineEpochMillis;
 
-    private Worker(int generation, String logPrefix) {
+    /** A worker not started yet: no process, so no signal is ever sent for it (see {@link #start}). */
+    Worker(int generation, String logPrefix) {
         this.generation = generation;
         this.logPrefix = logPrefix;
     }
@@ -145,12 +148,12 @@ final class Worker {
         worker.drainDeadlineEpochMillis = carried.drainDeadlineEpochMillis();
         int pidfd = ChildProcesses.openPidfd(carried.pid());
         try {
-            if (dev.baton.internal.os.Exec.probeChild(pidfd) == dev.baton.internal.os.Exec.Child.NOT_A_CHILD) {
+            if (Exec.probeChild(pidfd) == Exec.Child.NOT_A_CHILD) {
                 throw new IOException("pid " + carried.pid() + " is not a child of this supervisor");
             }
             for (int fd : new int[] {carried.stdoutFd(), carried.stderrFd()}) {
                 if (fd >= 0) {
-                    String what = dev.baton.internal.os.Exec.describeDescriptor(fd);
+                    String what = Exec.describeDescriptor(fd);
                     if (!what.startsWith("pipe:")) {
                         throw new IOException("carried fd " + fd + " of " + worker.describe() + " is " + what
                                 + ", not a pipe");
@@ -283,7 +286,7 @@ final class Worker {
     /** Sends SIGKILL to the worker's whole process group, so nothing it started keeps a listener. */
     synchronized void kill() {
         killed = true;
-        send(SIGKILL, -pid);
+        send(Processes.SIGKILL, -pid);
     }
 
     synchronized boolean wasKilled() {
@@ -291,7 +294,7 @@ final class Worker {
     }
 
     private void send(int signal, long target) {
-        if (exited) {
+        if (exited || pid <= 0) { // never kill(0) or kill(-0): that would signal the supervisor's own group
             return;
         }
         try {

@@ -43,14 +43,14 @@ final class WorkerOutput {
      * Duplicates of the two read ends (close-on-exec, owned by the caller), or -1 for one its relay has
      * already closed at end of file: what an upgrade in place carries into the new program image.
      */
-    int[] duplicateForCarry() throws dev.baton.internal.os.SystemCallException {
+    int[] duplicateForCarry() throws SystemCallException {
         synchronized (fds) {
             int[] copies = {-1, -1};
             try {
                 for (int i = 0; i < 2; i++) {
                     copies[i] = fds[i] < 0 ? -1 : Descriptors.duplicate(fds[i], 3);
                 }
-            } catch (dev.baton.internal.os.SystemCallException e) {
+            } catch (SystemCallException e) {
                 for (int copy : copies) {
                     if (copy >= 0) {
                         Descriptors.closeQuietly(copy);
