@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.ManagedServer;
-import dev.baton.jetty.RawHttpConnection.RawResponse;
+import dev.baton.testing.adapter.RawHttpConnection;
+import dev.baton.testing.adapter.RawHttpConnection.RawResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

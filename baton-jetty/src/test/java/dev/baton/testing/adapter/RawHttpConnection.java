@@ -1,4 +1,4 @@
-package dev.baton.jetty;
+package dev.baton.testing.adapter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,12 +12,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A client HTTP/1.1 connection over a plain socket, so that tests see the exact headers. */
-final class RawHttpConnection implements AutoCloseable {
+/**
+ * A client HTTP/1.1 connection over a plain socket, so that tests see the exact headers: the raw
+ * client of the adapter tests, which depends on no server.
+ */
+public final class RawHttpConnection implements AutoCloseable {
 
     /** A response as read from the wire; header names in lower case. */
-    record RawResponse(int status, Map<String, String> headers, String body) {
-        boolean closesConnection() {
+    public record RawResponse(int status, Map<String, String> headers, String body) {
+        public boolean closesConnection() {
             return "close".equalsIgnoreCase(headers.get("connection"));
         }
     }
@@ -28,7 +31,7 @@ final class RawHttpConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawHttpConnection(int port) throws IOException {
+    public RawHttpConnection(int port) throws IOException {
         socket = new Socket();
         socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
         socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -37,18 +40,18 @@ final class RawHttpConnection implements AutoCloseable {
         out = socket.getOutputStream();
     }
 
-    void send(String path) throws IOException {
+    public void send(String path) throws IOException {
         out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
 
-    RawResponse exchange(String path) throws IOException {
+    public RawResponse exchange(String path) throws IOException {
         send(path);
         return read();
     }
 
     /** Reads one response with a Content-Length body. */
-    RawResponse read() throws IOException {
+    public RawResponse read() throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("EOF before a status line");
@@ -69,7 +72,7 @@ final class RawHttpConnection implements AutoCloseable {
     }
 
     /** Waits (up to the socket timeout) for the server to close: true on EOF, false if bytes came instead. */
-    boolean awaitClosedByServer() throws IOException {
+    public boolean awaitClosedByServer() throws IOException {
         try {
             return in.read() == -1;
         } catch (SocketTimeoutException e) {
