@@ -7,6 +7,8 @@ import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
 import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
+import org.eclipse.jetty.websocket.core.OutgoingEntry;
+import org.eclipse.jetty.websocket.core.WebSocketCoreSession;
 
 /**
  * A frame handler that follows whether its session is inside a message, so that a drain sends the
@@ -51,6 +53,12 @@ final class TrackedFrameHandler implements FrameHandler {
             return;
         }
         synchronized (this) {
+            if (closeSent) {
+                // Sent by the peer before it saw our close: left unanswered, it sends it again to the successor.
+                callback.succeeded();
+                session.demand(); // keep reading, for the peer's answer to the close
+                return;
+            }
             handlingFrame = true;
             insideMessage = !frame.isFin();
         }
@@ -97,7 +105,16 @@ final class TrackedFrameHandler implements FrameHandler {
             closeSent = true;
         }
         LOG.log(Level.DEBUG, "closing WebSocket session {0} with 1001", coreSession);
-        coreSession.close(WebSocketDrain.GOING_AWAY, "going away", Callback.NOOP);
+        if (coreSession instanceof WebSocketCoreSession core && core.getConnection() != null) {
+            // Jetty's close(1001) would close the TCP connection right after the close frame (it counts
+            // 1001 as abnormal), before the peer answers: a message the peer sends meanwhile then meets
+            // a reset, which can destroy the close frame unread. Queued on the connection instead, the
+            // frame leaves Jetty's session open; the peer's answer closes it as any close handshake.
+            core.getConnection().enqueueFrame(new OutgoingEntry.Builder(
+                    CloseStatus.toFrame(WebSocketDrain.GOING_AWAY, "going away"), Callback.NOOP).build());
+        } else {
+            coreSession.close(WebSocketDrain.GOING_AWAY, "going away", Callback.NOOP);
+        }
         drain.abortLater(this);
     }
 

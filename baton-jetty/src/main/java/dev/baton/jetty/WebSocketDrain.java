@@ -32,10 +32,12 @@ import org.eclipse.jetty.websocket.core.FrameHandler;
  * when the peer answers the close, or is aborted after the close timeout. A session whose handler never
  * finishes its message stays open until the drain timeout, where the hammer cuts and counts it.
  *
- * <p>A message the peer sends while the close frame is on its way cannot be answered (WebSocket has no
- * "last message id" as HTTP/2's GOAWAY has): a client that reconnects on 1001 sends again what was not
- * answered, on the successor. Sessions of handlers not tracked here are not closed with 1001: the
- * hammer cuts them.
+ * <p>A message the peer sends while the close frame is on its way is not handed to the handler and not
+ * answered (WebSocket has no "last message id" as HTTP/2's GOAWAY has): a client that reconnects on 1001
+ * sends again what was not answered, on the successor. After the close frame the handler must send
+ * nothing more; a handler that pushes on its own (not in answer to a message) stops when told by
+ * {@link BatonJetty#onDrain}, or checks {@link #isDraining()}. Sessions of handlers not tracked here are
+ * not closed with 1001: the hammer cuts them.
  *
  * <p>Thread-safe: sessions open and close on Jetty's threads while the drainer's thread drains.
  */
