@@ -32,12 +32,27 @@ public final class RawHttpConnection implements AutoCloseable {
     private final OutputStream out;
 
     public RawHttpConnection(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+        this(connected(port));
+    }
+
+    /** A connection over a socket already connected, such as a TLS socket. */
+    public RawHttpConnection(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(TIMEOUT_MILLIS);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    private static Socket connected(int port) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
     }
 
     public void send(String path) throws IOException {
