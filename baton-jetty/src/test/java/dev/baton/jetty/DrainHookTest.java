@@ -11,8 +11,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -23,31 +21,12 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.Callback;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** The hook that tells the application a drain began, so that it ends its long-lived streams itself. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class DrainHookTest {
+class DrainHookTest extends ServerTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void clearLogs() {
-        RecordingLogs.clear();
-    }
-
-    @AfterEach
-    void stopServersAndCheckLogs() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
-        assertThat(RecordingLogs.warnings()).as("warnings logged while draining and stopping").isEmpty();
-    }
 
     /** A stream of events that sends "tick" at once and ends with "reconnect" when told to. */
     private static final class Events extends Handler.Abstract {

@@ -3,6 +3,7 @@ package dev.baton.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.testing.adapter.ClosedLoopHandover;
 import dev.baton.testing.adapter.H2cClient;
 import dev.baton.testing.adapter.H2cClient.Answer;
 import dev.baton.testing.adapter.H2cClient.Control;
@@ -13,47 +14,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** HTTP/2 cleartext on a Baton listener beside HTTP/1.1, and its drain by the two-step GOAWAY. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class Http2DrainTest {
-
-    private static final Duration GRACE = Duration.ofSeconds(1);
-    private static final Duration WAIT = Duration.ofSeconds(15);
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void clearLogs() {
-        RecordingLogs.clear();
-    }
-
-    @AfterEach
-    void stopServersAndCheckLogs() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
-        assertThat(RecordingLogs.warnings()).as("warnings logged while draining and stopping").isEmpty();
-    }
-
-    private ProtocolServer start() throws Exception {
-        ProtocolServer server = new ProtocolServer(BatonJetty::h2cConnector, GRACE);
-        toClose.add(server::stop);
-        return server;
-    }
+class Http2DrainTest extends ServerTest {
 
     private H2cClient h2c(int port) throws Exception {
         H2cClient client = H2cClient.connect(port);
@@ -63,7 +32,7 @@ class Http2DrainTest {
 
     @Test
     void drain_h2cStreamInFlight_answered200_thenFinalGoAwayNamesItsStream() throws Exception {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         H2cClient client = h2c(server.port);
         assertThat(client.get("/").get(10, TimeUnit.SECONDS).status()).isEqualTo(200); // stream 1
         CompletableFuture<Answer> slow = client.get("/slow"); // stream 3
@@ -88,7 +57,7 @@ class Http2DrainTest {
 
     @Test
     void drain_idleSession_finalGoAwayComesOnlyAfterThePingIsAnswered() throws Exception {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         H2cClient client = h2c(server.port);
         assertThat(client.get("/").get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
 
@@ -116,7 +85,7 @@ class Http2DrainTest {
 
     @Test
     void drain_afterGoAway_clientOpensNoNewStream_serverSeesNoNewRequest() throws Exception {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         H2cClient client = h2c(server.port);
         client.get("/").get(10, TimeUnit.SECONDS);
         int before = server.requests.get();
@@ -133,7 +102,7 @@ class Http2DrainTest {
 
     @Test
     void hammer_streamOutlivesTheDrain_cutAndCounted() throws Exception {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         H2cClient client = h2c(server.port);
         CompletableFuture<Answer> slow = client.get("/slow");
         assertThat(server.slowEntered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -149,7 +118,7 @@ class Http2DrainTest {
 
     @Test
     void h2cConnector_http1PriorKnowledgeAndUpgrade_allServedOnTheSamePort() throws Exception {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         try (RawHttpConnection http1 = new RawHttpConnection(server.port)) {
             assertThat(http1.exchange("/").status()).isEqualTo(200);
         }
@@ -166,7 +135,7 @@ class Http2DrainTest {
 
     @Test
     void drain_h2cSessionOpen_sharedListenerNeverShutDown() throws Throwable {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         H2cClient client = h2c(server.port);
         client.get("/").get(10, TimeUnit.SECONDS);
         try (NativeSocket successor = NativeSocket.dup(server.listener)) {
@@ -181,34 +150,19 @@ class Http2DrainTest {
 
     @Test
     void handover_h2cClosedLoopLoad_manyStreamsPerConnection_noStreamFails() throws Throwable {
-        ProtocolServer old = start();
+        ProtocolServer old = startH2c();
         ProtocolServer successor = new ProtocolServer(
                 "successor", NativeSocket.duplicateChannel(old.listener), BatonJetty::h2cConnector, GRACE);
         toClose.add(successor::stop);
-        int connections = 4;
-        int streams = 4;
-        ExecutorService threads = Executors.newFixedThreadPool(connections * streams);
-        toClose.add(threads::shutdownNow);
-        H2cLoad[] load = new H2cLoad[connections];
-        List<Future<?>> running = new ArrayList<>();
-        for (int i = 0; i < connections; i++) {
-            load[i] = new H2cLoad(old.port);
-            toClose.add(load[i]);
-            for (int s = 0; s < streams; s++) {
-                running.add(threads.submit(load[i]));
-            }
+        List<H2cLoad> load = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            H2cLoad client = new H2cLoad(old.port);
+            toClose.add(client);
+            load.add(client);
         }
-        await().atMost(WAIT).until(() -> H2cLoad.total(load, "server") >= 500);
 
-        old.drainer.drain().get(15, TimeUnit.SECONDS);
-        long afterDrain = H2cLoad.total(load, "successor");
-        await().atMost(WAIT).until(() -> H2cLoad.total(load, "successor") >= afterDrain + 500);
-        for (H2cLoad client : load) {
-            client.stop = true;
-        }
-        for (Future<?> future : running) {
-            future.get(30, TimeUnit.SECONDS);
-        }
+        // 4 connections, 4 streams at a time on each.
+        ClosedLoopHandover.drive(load, 4, 500, () -> old.drainer.drain().get(15, TimeUnit.SECONDS));
 
         for (H2cLoad client : load) {
             assertThat(client.failure).as("a stream failed during the handover").isNull();
@@ -219,7 +173,7 @@ class Http2DrainTest {
      * Closed-loop streams on one h2c connection at a time, never retrying a request that was sent: on a
      * GOAWAY it moves to a new connection, where a request the client refused to send goes.
      */
-    private static final class H2cLoad implements Runnable, AutoCloseable {
+    private static final class H2cLoad implements ClosedLoopHandover.Client, AutoCloseable {
         final int port;
         final java.util.concurrent.ConcurrentHashMap<String, Long> answeredBy = new java.util.concurrent.ConcurrentHashMap<>();
         final List<H2cClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -233,12 +187,14 @@ class Http2DrainTest {
             clients.add(current);
         }
 
-        static long total(H2cLoad[] load, String server) {
-            long total = 0;
-            for (H2cLoad client : load) {
-                total += client.answeredBy.getOrDefault(server, 0L);
-            }
-            return total;
+        @Override
+        public long answeredBy(String server) {
+            return answeredBy.getOrDefault(server, 0L);
+        }
+
+        @Override
+        public void stop() {
+            stop = true;
         }
 
         private synchronized H2cClient connection() throws Exception {

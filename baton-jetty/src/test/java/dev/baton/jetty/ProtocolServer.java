@@ -98,7 +98,7 @@ final class ProtocolServer {
     }
 
     /** The echo endpoint, on Jetty's core WebSocket API: it demands each frame once the previous is handled. */
-    private final class Echo implements FrameHandler {
+    private final class Echo extends Quiet {
         private volatile CoreSession session;
 
         @Override
@@ -133,6 +133,20 @@ final class ProtocolServer {
                 callback.succeeded();
                 session.demand();
             }, callback::failed), false);
+        }
+
+    }
+
+    /** A frame handler that accepts every event and does nothing; the base of the test endpoints. */
+    static class Quiet implements FrameHandler {
+        @Override
+        public void onOpen(CoreSession coreSession, Callback callback) {
+            callback.succeeded();
+        }
+
+        @Override
+        public void onFrame(Frame frame, Callback callback) {
+            callback.succeeded();
         }
 
         @Override

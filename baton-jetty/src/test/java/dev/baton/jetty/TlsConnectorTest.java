@@ -17,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,19 +25,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** HTTPS on a Baton listener, with a certificate and key loaded from PEM files by each generation. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class TlsConnectorTest {
+class TlsConnectorTest extends ServerTest {
 
-    private static final Duration GRACE = Duration.ofSeconds(1);
-    private static final Duration WAIT = Duration.ofSeconds(15);
 
     @TempDir
     static Path keys;
@@ -48,26 +40,11 @@ class TlsConnectorTest {
     private static SelfSignedPem second;
     private static SelfSignedPem rsa;
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
     @BeforeAll
     static void generateKeys() throws Exception {
         first = SelfSignedPem.generate(keys, "first", "EC");
         second = SelfSignedPem.generate(keys, "second", "EC");
         rsa = SelfSignedPem.generate(keys, "rsa", "RSA");
-    }
-
-    @BeforeEach
-    void clearLogs() {
-        RecordingLogs.clear();
-    }
-
-    @AfterEach
-    void stopServersAndCheckLogs() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
-        assertThat(RecordingLogs.warnings()).as("warnings logged while draining and stopping").isEmpty();
     }
 
     private static BiFunction<Server, ServerSocketChannel, ServerConnector> tls(Path certificate, Path key) {

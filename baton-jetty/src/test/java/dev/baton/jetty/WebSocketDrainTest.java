@@ -15,42 +15,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.core.CloseStatus;
 import org.eclipse.jetty.websocket.core.CoreSession;
-import org.eclipse.jetty.websocket.core.Frame;
 import org.eclipse.jetty.websocket.core.FrameHandler;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
 /** WebSocket sessions on a Baton listener, closed with 1001 (going away) by a drain. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class WebSocketDrainTest {
-
-    private static final Duration GRACE = Duration.ofSeconds(1);
-    private static final Duration WAIT = Duration.ofSeconds(15);
-
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void clearLogs() {
-        RecordingLogs.clear();
-    }
-
-    @AfterEach
-    void stopServersAndCheckLogs() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
-        assertThat(RecordingLogs.warnings()).as("warnings logged while draining and stopping").isEmpty();
-    }
-
-    private ProtocolServer start() throws Exception {
-        ProtocolServer server = new ProtocolServer(BatonJetty::h2cConnector, GRACE);
-        toClose.add(server::stop);
-        return server;
-    }
+class WebSocketDrainTest extends ServerTest {
 
     private RawWebSocket connect(ProtocolServer server) throws Exception {
         RawWebSocket webSocket = RawWebSocket.connect(server.port, "/ws");
@@ -61,7 +31,7 @@ class WebSocketDrainTest {
 
     @Test
     void drain_messageInFlight_echoedFirst_thenClose1001_thenConnectionClosed() throws Exception {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         RawWebSocket client = connect(server);
         client.sendText("hello");
         assertThat(client.read()).isEqualTo(new Incoming.Text("server hello"));
@@ -84,7 +54,7 @@ class WebSocketDrainTest {
 
     @Test
     void drain_peerNeverAnswersTheClose_connectionAbortedAfterTheCloseTimeout() throws Exception {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         RawWebSocket client = connect(server);
         client.sendText("hello");
         client.read();
@@ -114,33 +84,13 @@ class WebSocketDrainTest {
 
     @Test
     void drain_sessionOpenedWhileDraining_closedWith1001AtOnce() throws Exception {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         RawWebSocket keptAlive = connect(server); // keeps the drain from completing
         server.drainer.drain();
         assertThat(keptAlive.read()).isEqualTo(new Incoming.Close(WebSocketDrain.GOING_AWAY, "going away"));
 
         // A session's frame handler opening now (its upgrade was in flight) is told at once.
-        FrameHandler late = server.webSockets.track(new FrameHandler() {
-            @Override
-            public void onOpen(CoreSession session, Callback callback) {
-                callback.succeeded();
-            }
-
-            @Override
-            public void onFrame(Frame frame, Callback callback) {
-                callback.succeeded();
-            }
-
-            @Override
-            public void onError(Throwable cause, Callback callback) {
-                callback.succeeded();
-            }
-
-            @Override
-            public void onClosed(CloseStatus status, Callback callback) {
-                callback.succeeded();
-            }
-        });
+        FrameHandler late = server.webSockets.track(new ProtocolServer.Quiet());
         RecordingSession session = new RecordingSession();
         late.onOpen(session, Callback.NOOP);
         assertThat(session.closeStatus).isEqualTo(WebSocketDrain.GOING_AWAY);
@@ -149,7 +99,7 @@ class WebSocketDrainTest {
 
     @Test
     void hammer_sessionStuckInItsMessage_outlivesTheDrain_cutAndCounted() throws Exception {
-        ProtocolServer server = start();
+        ProtocolServer server = startH2c();
         RawWebSocket client = connect(server);
         client.sendText("stuck");
         assertThat(server.stuckEntered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -166,7 +116,7 @@ class WebSocketDrainTest {
 
     @Test
     void handover_clientsReconnectOn1001_everyMessageEchoedByOneOfTheServers() throws Throwable {
-        ProtocolServer old = start();
+        ProtocolServer old = startH2c();
         int clients = 4;
         ExecutorService threads = Executors.newFixedThreadPool(clients);
         toClose.add(threads::shutdownNow);

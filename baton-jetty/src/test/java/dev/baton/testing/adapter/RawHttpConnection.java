@@ -1,6 +1,5 @@
 package dev.baton.testing.adapter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -99,16 +98,7 @@ public final class RawHttpConnection implements AutoCloseable {
     }
 
     private String line() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                String line = bytes.toString(StandardCharsets.US_ASCII);
-                return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-            }
-            bytes.write(b);
-        }
-        return bytes.size() == 0 ? null : bytes.toString(StandardCharsets.US_ASCII);
+        return HeadLines.read(in);
     }
 
     @Override

@@ -211,16 +211,7 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private String line() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                String line = bytes.toString(StandardCharsets.US_ASCII);
-                return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-            }
-            bytes.write(b);
-        }
-        return bytes.size() == 0 ? null : bytes.toString(StandardCharsets.US_ASCII);
+        return HeadLines.read(in);
     }
 
     private static String expectedAccept(String key) {
