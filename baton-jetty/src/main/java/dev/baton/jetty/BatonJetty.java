@@ -5,13 +5,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.component.LifeCycle;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
  * The entry point of Baton's Jetty 12 adapter: connectors opened on Baton listeners, and the
@@ -34,6 +43,62 @@ public final class BatonJetty {
      */
     public static ServerConnector connector(Server server, ServerSocketChannel listener) {
         return connector(server, listener, new HttpConnectionFactory());
+    }
+
+    /**
+     * Creates a connector that accepts on the given listener and speaks HTTP/1.1 and HTTP/2 cleartext
+     * (h2c) on it: a client with prior knowledge (starting with the HTTP/2 preface) and one asking for
+     * {@code Upgrade: h2c} both get HTTP/2; the others HTTP/1.1. A drain ends each HTTP/2 connection
+     * with the two-step GOAWAY, after its streams in flight are answered.
+     *
+     * @see #connector(Server, ServerSocketChannel, ConnectionFactory...)
+     */
+    public static ServerConnector h2cConnector(Server server, ServerSocketChannel listener) {
+        HttpConfiguration config = new HttpConfiguration();
+        return connector(server, listener, new HttpConnectionFactory(config), new HTTP2CServerConnectionFactory(config));
+    }
+
+    /**
+     * Creates an HTTPS connector that accepts on the given listener, with the certificate chain and
+     * private key of two PEM files (see {@link PemKeyStore#load}).
+     *
+     * <p>The files are read now: a generation that builds its connector again after an upgrade serves
+     * the certificate the files hold at that time, so a renewed certificate is picked up by a reload.
+     *
+     * @throws IllegalArgumentException if a file holds no certificate or key, or the key does not match
+     *     the certificate (the message names both files), or as {@link #connector} says
+     * @throws java.io.UncheckedIOException if a file cannot be read
+     * @see #tlsConnector(Server, ServerSocketChannel, SslContextFactory.Server)
+     */
+    public static ServerConnector tlsConnector(
+            Server server, ServerSocketChannel listener, Path certificateChain, Path privateKey) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStore(PemKeyStore.load(certificateChain, privateKey));
+        tls.setKeyStorePassword(PemKeyStore.PASSWORD);
+        tls.setKeyManagerPassword(PemKeyStore.PASSWORD);
+        return tlsConnector(server, listener, tls);
+    }
+
+    /**
+     * Creates an HTTPS connector that accepts on the given listener: TLS with the given context, then
+     * HTTP/2 (h2) for a client that offers it through ALPN, HTTP/1.1 for the others. Requests see
+     * {@code https} as their scheme ({@link SecureRequestCustomizer}). Draining is the same as without
+     * TLS; a closing connection sends its TLS close_notify.
+     *
+     * @param tls the server's TLS context, with its key store; the connector starts it
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException as {@link #connector} says
+     */
+    public static ServerConnector tlsConnector(Server server, ServerSocketChannel listener, SslContextFactory.Server tls) {
+        Objects.requireNonNull(tls, "tls");
+        tls.setCipherComparator(HTTP2Cipher.COMPARATOR); // h2 forbids some ciphers; prefer the allowed ones
+        HttpConfiguration config = new HttpConfiguration();
+        config.addCustomizer(new SecureRequestCustomizer());
+        HttpConnectionFactory http1 = new HttpConnectionFactory(config);
+        HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(config);
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(h2.getProtocol(), http1.getProtocol());
+        alpn.setDefaultProtocol(http1.getProtocol());
+        return connector(server, listener, new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2, http1);
     }
 
     /**
@@ -114,6 +179,9 @@ public final class BatonJetty {
             throw new IllegalStateException(
                     "create the drainer before starting the server; server is " + server.getState());
         }
+        if (server.getBean(JettyDrainer.class) != null) {
+            throw new IllegalStateException(server + " is already managed by Baton; call manage once per server");
+        }
         DrainState state = new DrainState();
         DrainHandler handler = new DrainHandler(state);
         server.insertHandler(handler);
@@ -125,7 +193,54 @@ public final class BatonJetty {
                 }
             }
         });
-        return new JettyDrainer(server, state, idleGrace);
+        JettyDrainer drainer = new JettyDrainer(server, state, idleGrace);
+        server.addBean(drainer, false); // found again by onDrain and webSockets
+        return drainer;
+    }
+
+    /**
+     * Adds a hook run when the managed server begins draining (after it stopped accepting, before it
+     * waits for connections), so that the application can end its long-lived streams with a status its
+     * clients understand, for example a last event saying "reconnect", rather than be cut at the drain
+     * timeout. Added after draining began, it runs at once.
+     *
+     * <p>The hook runs on the thread that drains and should return quickly; an exception it throws is
+     * logged and draining goes on.
+     *
+     * @param server a server given to {@link #manage}
+     * @param hook what to run
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalStateException if the server is not managed by Baton
+     */
+    public static void onDrain(Server server, Runnable hook) {
+        Objects.requireNonNull(hook, "hook");
+        drainerOf(server).onDrain(hook);
+    }
+
+    /**
+     * Creates the tracker of a managed server's WebSocket sessions: each session whose frame handler
+     * it wraps is closed with status 1001 (going away) when the server drains, once the message in flight
+     * is handled, and its connection closed when the peer answers or after the idle grace period.
+     *
+     * @param server a server given to {@link #manage}
+     * @return a new tracker, already told about the drain
+     * @throws NullPointerException if {@code server} is null
+     * @throws IllegalStateException if the server is not managed by Baton
+     */
+    public static WebSocketDrain webSockets(Server server) {
+        JettyDrainer drainer = drainerOf(server);
+        WebSocketDrain sessions = new WebSocketDrain(server.getScheduler(), drainer.idleGraceMillis());
+        drainer.onDrain(sessions::drain);
+        return sessions;
+    }
+
+    private static JettyDrainer drainerOf(Server server) {
+        Objects.requireNonNull(server, "server");
+        JettyDrainer drainer = server.getBean(JettyDrainer.class);
+        if (drainer == null) {
+            throw new IllegalStateException(server + " is not managed by Baton; call BatonJetty.manage(server) first");
+        }
+        return drainer;
     }
 
     private static InetSocketAddress tcpAddress(ServerSocketChannel listener) {

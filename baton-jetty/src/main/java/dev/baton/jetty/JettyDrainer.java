@@ -8,21 +8,28 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.http2.HTTP2Connection;
 import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.io.IdleTimeout;
+import org.eclipse.jetty.io.ssl.SslConnection;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.websocket.core.WebSocketConnection;
 
 /**
- * The {@link ManagedServer} of a Jetty server: stops accepting, lets requests finish, closes each
- * connection after it answered with {@code Connection: close} or stayed idle for the grace period,
- * and completes when the server holds no connection.
+ * The {@link ManagedServer} of a Jetty server: stops accepting, runs the drain hooks, lets requests
+ * finish, and completes when the server holds no connection. Each connection ends the way its protocol
+ * allows without an error: HTTP/1.x after answering with {@code Connection: close} or staying idle for
+ * the grace period; HTTP/2 through the two-step GOAWAY ({@link Http2GoAway}); WebSocket with a close
+ * frame 1001 sent by {@link WebSocketDrain} to the sessions it tracks (an untracked WebSocket connection
+ * waits for the hammer).
  *
  * <p>Concurrency: {@link #drain()} and {@link #hammer()} may be called from any thread. Once draining,
  * a sweep runs on the server's scheduler every tick (a tenth of the grace period, between 10 and 100
@@ -40,6 +47,8 @@ final class JettyDrainer implements ManagedServer {
     private final long tickMillis;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
+    private final List<Runnable> hooks = new CopyOnWriteArrayList<>();
+    private volatile Http2GoAway http2;
 
     JettyDrainer(Server server, DrainState state, Duration idleGrace) {
         this.server = server;
@@ -70,6 +79,18 @@ final class JettyDrainer implements ManagedServer {
         }
     }
 
+    /** Adds a hook run when draining begins; run at once if draining already began. */
+    void onDrain(Runnable hook) {
+        hooks.add(hook);
+        if (started.get()) {
+            runHook(hook);
+        }
+    }
+
+    long idleGraceMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(graceNanos);
+    }
+
     /**
      * {@inheritDoc}
      *
@@ -82,6 +103,7 @@ final class JettyDrainer implements ManagedServer {
         }
         int listeners = stopAccepting();
         state.startDraining();
+        http2 = new Http2GoAway(server.getScheduler(), Math.max(100, idleGraceMillis()));
         if (server.getDescendant(DrainHandler.class) == null) {
             LOG.log(Level.WARNING, "the drain handler is no longer below {0} (was its handler replaced after"
                     + " the drainer was created?); requests on kept-alive connections will not get Connection: close",
@@ -90,8 +112,20 @@ final class JettyDrainer implements ManagedServer {
         LOG.log(Level.INFO, "draining: closed {0} listener(s), {1} connection(s) open, idle grace {2} ms",
                 String.valueOf(listeners), String.valueOf(connections().size()),
                 String.valueOf(TimeUnit.NANOSECONDS.toMillis(graceNanos)));
+        for (Runnable hook : hooks) {
+            // A hook added while this loop runs may run twice (here and in onDrain): hooks are told "draining began".
+            runHook(hook);
+        }
         sweep();
         return drained;
+    }
+
+    private static void runHook(Runnable hook) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "a drain hook failed; draining goes on: " + hook, e);
+        }
     }
 
     /**
@@ -153,9 +187,23 @@ final class JettyDrainer implements ManagedServer {
         List<EndPoint> open = connections();
         long now = System.nanoTime();
         for (EndPoint connection : open) {
-            if (isIdleForGrace(connection, now)) {
-                LOG.log(Level.DEBUG, "closing connection idle for the grace period: {0}", connection);
-                close(connection);
+            switch (application(connection.getConnection())) {
+                case HTTP2Connection h2 -> {
+                    http2.start(h2.getSession());
+                    if (http2.isDone(h2.getSession(), now, graceNanos)) {
+                        LOG.log(Level.DEBUG, "closing HTTP/2 connection idle after its final GOAWAY: {0}", connection);
+                        close(connection);
+                    }
+                }
+                case WebSocketConnection ignored -> {
+                    // WebSocketDrain closes tracked sessions with 1001; an untracked one waits for the hammer.
+                }
+                case null, default -> {
+                    if (isIdleForGrace(connection, now)) {
+                        LOG.log(Level.DEBUG, "closing connection idle for the grace period: {0}", connection);
+                        close(connection);
+                    }
+                }
             }
         }
         if (quiet && open.isEmpty()) {
@@ -185,6 +233,15 @@ final class JettyDrainer implements ManagedServer {
             idleSince = Math.max(idleSince, now - TimeUnit.MILLISECONDS.toNanos(timeout.getIdleFor()));
         }
         return now - idleSince >= graceNanos;
+    }
+
+    /** The connection that speaks the application protocol: below TLS, the decrypted one. */
+    private static Connection application(Connection connection) {
+        Connection application = connection;
+        while (application instanceof SslConnection tls) {
+            application = tls.getSslEndPoint().getConnection();
+        }
+        return application;
     }
 
     private static void close(EndPoint endPoint) {

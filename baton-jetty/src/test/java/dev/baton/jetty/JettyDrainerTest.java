@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.ManagedServer;
-import dev.baton.jetty.RawHttpConnection.RawResponse;
+import dev.baton.testing.adapter.ClosedLoopHandover;
+import dev.baton.testing.adapter.RawHttpConnection;
+import dev.baton.testing.adapter.RawHttpConnection.RawResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -24,31 +26,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
-class JettyDrainerTest {
+class JettyDrainerTest extends ServerTest {
 
     private static final Duration LONG_GRACE = Duration.ofSeconds(30);
-    private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeEach
-    void clearLogs() {
-        RecordingLogs.clear();
-    }
-
-    @AfterEach
-    void stopServersAndCheckLogs() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
-        assertThat(RecordingLogs.warnings()).as("warnings logged while draining and stopping").isEmpty();
-    }
 
     private TestServer start(Duration idleGrace) throws Exception {
         TestServer server = new TestServer(idleGrace);
@@ -192,7 +175,10 @@ class JettyDrainerTest {
                 }
             }).isInstanceOf(ConnectException.class);
         }
-        RecordingLogs.clear(); // the acceptor of the server legitimately complains about the broken socket
+        // The acceptor of the server legitimately complains about the broken socket, again and again until
+        // it stops: stopped first, so that no complaint comes after the clear.
+        server.stop();
+        RecordingLogs.clear();
     }
 
     @Test
@@ -337,26 +323,12 @@ class JettyDrainerTest {
         TestServer old = start(Duration.ofSeconds(1));
         TestServer successor = new TestServer("successor", NativeSocket.duplicateChannel(old.listener), Duration.ofSeconds(1));
         toClose.add(successor::stop);
-        int clients = 8;
-        ConnectingClient[] load = new ConnectingClient[clients];
-        ExecutorService threads = Executors.newFixedThreadPool(clients);
-        toClose.add(threads::shutdownNow);
-        List<Future<?>> running = new ArrayList<>();
-        for (int i = 0; i < clients; i++) {
-            load[i] = new ConnectingClient(old.port);
-            running.add(threads.submit(load[i]));
+        List<ConnectingClient> load = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            load.add(new ConnectingClient(old.port));
         }
-        await().atMost(WAIT).until(() -> ConnectingClient.total(load, "server") >= 300);
 
-        old.drainer.drain().get(15, TimeUnit.SECONDS);
-        long afterDrain = ConnectingClient.total(load, "successor");
-        await().atMost(WAIT).until(() -> ConnectingClient.total(load, "successor") >= afterDrain + 300);
-        for (ConnectingClient client : load) {
-            client.stop = true;
-        }
-        for (Future<?> future : running) {
-            future.get(30, TimeUnit.SECONDS);
-        }
+        ClosedLoopHandover.drive(load, 1, 300, () -> old.drainer.drain().get(15, TimeUnit.SECONDS));
 
         for (ConnectingClient client : load) {
             assertThat(client.failure).as("a request failed during the handover").isNull();
@@ -365,7 +337,7 @@ class JettyDrainerTest {
     }
 
     /** A closed-loop client that opens a new connection for every two requests, never retrying. */
-    private static final class ConnectingClient implements Runnable {
+    private static final class ConnectingClient implements ClosedLoopHandover.Client {
         final int port;
         final java.util.concurrent.ConcurrentHashMap<String, Long> answeredBy = new java.util.concurrent.ConcurrentHashMap<>();
         volatile boolean stop;
@@ -375,12 +347,14 @@ class JettyDrainerTest {
             this.port = port;
         }
 
-        static long total(ConnectingClient[] load, String server) {
-            long total = 0;
-            for (ConnectingClient client : load) {
-                total += client.answeredBy.getOrDefault(server, 0L);
-            }
-            return total;
+        @Override
+        public long answeredBy(String server) {
+            return answeredBy.getOrDefault(server, 0L);
+        }
+
+        @Override
+        public void stop() {
+            stop = true;
         }
 
         @Override

@@ -1,6 +1,5 @@
-package dev.baton.jetty;
+package dev.baton.testing.adapter;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -12,12 +11,15 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** A client HTTP/1.1 connection over a plain socket, so that tests see the exact headers. */
-final class RawHttpConnection implements AutoCloseable {
+/**
+ * A client HTTP/1.1 connection over a plain socket, so that tests see the exact headers: the raw
+ * client of the adapter tests, which depends on no server.
+ */
+public final class RawHttpConnection implements AutoCloseable {
 
     /** A response as read from the wire; header names in lower case. */
-    record RawResponse(int status, Map<String, String> headers, String body) {
-        boolean closesConnection() {
+    public record RawResponse(int status, Map<String, String> headers, String body) {
+        public boolean closesConnection() {
             return "close".equalsIgnoreCase(headers.get("connection"));
         }
     }
@@ -28,27 +30,42 @@ final class RawHttpConnection implements AutoCloseable {
     private final InputStream in;
     private final OutputStream out;
 
-    RawHttpConnection(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+    public RawHttpConnection(int port) throws IOException {
+        this(connected(port));
+    }
+
+    /** A connection over a socket already connected, such as a TLS socket. */
+    public RawHttpConnection(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(TIMEOUT_MILLIS);
         socket.setTcpNoDelay(true);
         in = socket.getInputStream();
         out = socket.getOutputStream();
     }
 
-    void send(String path) throws IOException {
+    private static Socket connected(int port) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
+            return socket;
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    public void send(String path) throws IOException {
         out.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
         out.flush();
     }
 
-    RawResponse exchange(String path) throws IOException {
+    public RawResponse exchange(String path) throws IOException {
         send(path);
         return read();
     }
 
     /** Reads one response with a Content-Length body. */
-    RawResponse read() throws IOException {
+    public RawResponse read() throws IOException {
         String statusLine = line();
         if (statusLine == null) {
             throw new IOException("EOF before a status line");
@@ -69,7 +86,7 @@ final class RawHttpConnection implements AutoCloseable {
     }
 
     /** Waits (up to the socket timeout) for the server to close: true on EOF, false if bytes came instead. */
-    boolean awaitClosedByServer() throws IOException {
+    public boolean awaitClosedByServer() throws IOException {
         try {
             return in.read() == -1;
         } catch (SocketTimeoutException e) {
@@ -81,16 +98,7 @@ final class RawHttpConnection implements AutoCloseable {
     }
 
     private String line() throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int b;
-        while ((b = in.read()) != -1) {
-            if (b == '\n') {
-                String line = bytes.toString(StandardCharsets.US_ASCII);
-                return line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-            }
-            bytes.write(b);
-        }
-        return bytes.size() == 0 ? null : bytes.toString(StandardCharsets.US_ASCII);
+        return HeadLines.read(in);
     }
 
     @Override
