@@ -2,6 +2,8 @@ package dev.baton.grpc;
 
 import io.netty.channel.ChannelFactory;
 import io.netty.channel.ServerChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.ServerSocketChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,16 +31,22 @@ final class ListenerChannels implements ChannelFactory<ServerChannel> {
 
     @Override
     public synchronized ServerChannel newChannel() {
-        if (channels.size() == listeners.size()) {
-            throw new IllegalStateException("the gRPC server asked for listener " + (channels.size() + 1) + " but "
-                    + listeners.size() + " were given; use one BatonGrpc for one server and add no listen address");
-        }
-        if (closed) {
-            throw new IllegalStateException("the gRPC server started after it began to drain");
+        if (channels.size() == listeners.size() || closed) {
+            // Throwing here would leave grpc-java closing a channel it never registered; a channel that
+            // refuses to bind fails the server's start with a message instead.
+            return refusing();
         }
         ListenerServerChannel channel = new ListenerServerChannel(listeners.get(channels.size()), accepting, this);
         channels.add(channel);
         return channel;
+    }
+
+    private ListenerServerChannel refusing() {
+        try {
+            return new ListenerServerChannel(ServerSocketChannel.open(), false, this);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a channel to refuse an extra listen address", e);
+        }
     }
 
     /** Lets every channel accept, now and once it is made. */

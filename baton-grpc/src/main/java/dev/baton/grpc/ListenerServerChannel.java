@@ -40,8 +40,9 @@ final class ListenerServerChannel extends NioServerSocketChannel {
     protected void doBind(SocketAddress localAddress) throws Exception {
         SocketAddress bound = javaChannel().getLocalAddress();
         if (bound == null) {
-            throw new IllegalStateException("the Baton listener " + javaChannel() + " is not bound; gRPC asked to"
-                    + " bind it to " + localAddress + ", but a Baton listener must come bound (from Baton.listen)");
+            throw new IllegalStateException("gRPC asked to bind " + localAddress + ", which is not one of the bound"
+                    + " Baton listeners this server was given; build the server with BatonGrpc.serverBuilder(),"
+                    + " add no listen address, and start it once, before it drains");
         }
         if (!bound.equals(localAddress)) {
             throw new IllegalStateException("gRPC asked to bind the Baton listener bound to " + bound + " to "
