@@ -7,7 +7,7 @@
  * {@code com.google.protobuf}); Netty 4.2's jars carry real descriptors ({@code io.netty.transport}...).
  */
 module dev.baton.grpc {
-    requires transitive baton.core;
+    requires transitive dev.baton;
     requires transitive io.grpc;
     requires transitive io.grpc.netty;
     requires transitive io.grpc.services;
