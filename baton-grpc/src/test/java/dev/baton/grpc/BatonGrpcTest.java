@@ -27,13 +27,11 @@ class BatonGrpcTest {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer toClose = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
+        toClose.closeAll();
     }
 
     private Generation generation(int number, ServerSocketChannel listener, boolean accepting) throws Exception {

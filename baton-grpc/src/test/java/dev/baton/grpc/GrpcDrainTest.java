@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
@@ -35,13 +36,11 @@ class GrpcDrainTest {
     private static final Duration WAIT = Duration.ofSeconds(15);
     private static final Duration TICK = Duration.ofMillis(20);
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer toClose = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
+        toClose.closeAll();
     }
 
     private Generation first() throws Exception {
@@ -76,18 +75,22 @@ class GrpcDrainTest {
         return watch;
     }
 
-    private static CompletableFuture<String> hold(ManagedChannel channel) {
-        return CompletableFuture.supplyAsync(() -> ClientCalls.blockingUnaryCall(channel, HoldService.HOLD,
-                io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS),
+    /** A Hold call on a new channel to the generation, once the generation is holding it. */
+    private CompletableFuture<String> callInFlight(Generation generation) throws Exception {
+        ManagedChannel channel = channel(generation);
+        CompletableFuture<String> call = CompletableFuture.supplyAsync(() -> ClientCalls.blockingUnaryCall(channel,
+                HoldService.HOLD, io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS),
                 StringValue.of("hold")).getValue());
+        assertThat(generation.hold.entered.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        return call;
     }
 
     @Test
     void drain_callInFlight_completesOnTheOldGeneration() throws Throwable {
         Generation old = first();
+        CompletableFuture<String> call = callInFlight(old);
         ManagedChannel channel = channel(old);
-        CompletableFuture<String> call = hold(channel);
-        assertThat(old.hold.entered.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(Clients.hello(channel).generation()).isEqualTo(1); // connected to the old generation
         Generation successor = successorOf(old);
         old.successorServes();
 
@@ -113,7 +116,7 @@ class GrpcDrainTest {
 
         CompletableFuture<Void> drained = old.managed.drain();
 
-        Status ended = before.ended.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        Status ended = before.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(ended.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(DrainSignal.isGoingAway(ended)).as("going away, not a reset: " + ended).isTrue();
         assertThat(drained).succeedsWithin(WAIT);
@@ -159,13 +162,13 @@ class GrpcDrainTest {
         old.successorServes();
 
         old.managed.drain().whenComplete((v, e) -> drained.complete(null)).get(WAIT.toSeconds(),
-                java.util.concurrent.TimeUnit.SECONDS);
+                TimeUnit.SECONDS);
         CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(WAIT.toSeconds(),
-                java.util.concurrent.TimeUnit.SECONDS);
+                TimeUnit.SECONDS);
 
         assertThat(failures).isEmpty();
         assertThat(answers).hasSizeGreaterThanOrEqualTo(200).containsOnly(ServingStatus.SERVING);
-        Status ended = watch.ended.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        Status ended = watch.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(DrainSignal.isGoingAway(ended)).as(ended.toString()).isTrue();
         assertThat(watch.messages).extracting(HealthCheckResponse::getStatus).containsOnly(ServingStatus.SERVING);
         assertThat(Clients.check(watching)).isEqualTo(ServingStatus.SERVING);
@@ -180,7 +183,7 @@ class GrpcDrainTest {
 
         generation.managed.drain();
 
-        Status ended = watch.ended.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        Status ended = watch.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(DrainSignal.isGoingAway(ended)).as(ended.toString()).isTrue();
         assertThat(watch.messages).extracting(HealthCheckResponse::getStatus)
                 .containsExactly(ServingStatus.SERVING, ServingStatus.NOT_SERVING);
@@ -194,7 +197,7 @@ class GrpcDrainTest {
 
         generation.managed.drain();
 
-        watch.ended.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        watch.ended.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertThat(watch.messages).extracting(HealthCheckResponse::getStatus).last()
                 .isEqualTo(ServingStatus.NOT_SERVING);
     }
@@ -202,9 +205,7 @@ class GrpcDrainTest {
     @Test
     void hammer_callOutlivesTheDrain_cutAndCountedInTheLog() throws Exception {
         Generation generation = first();
-        ManagedChannel channel = channel(generation);
-        CompletableFuture<String> call = hold(channel);
-        assertThat(generation.hold.entered.await(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> call = callInFlight(generation);
         List<String> warnings = recordWarnings();
         generation.managed.stopping();
         CompletableFuture<Void> drained = generation.managed.drain();

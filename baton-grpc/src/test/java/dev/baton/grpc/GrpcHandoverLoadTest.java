@@ -63,13 +63,11 @@ class GrpcHandoverLoadTest {
         }
     }
 
-    private final List<AutoCloseable> toClose = new ArrayList<>();
+    private final Closer toClose = new Closer();
 
     @AfterEach
     void closeAll() throws Exception {
-        for (AutoCloseable closeable : toClose.reversed()) {
-            closeable.close();
-        }
+        toClose.closeAll();
     }
 
     @ParameterizedTest
