@@ -75,6 +75,12 @@ class GrpcDrainTest {
         return watch;
     }
 
+    private StreamRecorder<HealthCheckResponse> watchUntilFirstAnswer(Generation generation) throws Exception {
+        StreamRecorder<HealthCheckResponse> watch = watch(channel(generation));
+        await().atMost(WAIT).until(() -> !watch.messages.isEmpty());
+        return watch;
+    }
+
     /** A Hold call on a new channel to the generation, once the generation is holding it. */
     private CompletableFuture<String> callInFlight(Generation generation) throws Exception {
         ManagedChannel channel = channel(generation);
@@ -177,8 +183,7 @@ class GrpcDrainTest {
     @Test
     void health_finalStop_watchSeesNotServingBeforeGoingAway() throws Exception {
         Generation generation = first();
-        StreamRecorder<HealthCheckResponse> watch = watch(channel(generation));
-        await().atMost(WAIT).until(() -> !watch.messages.isEmpty());
+        StreamRecorder<HealthCheckResponse> watch = watchUntilFirstAnswer(generation);
         generation.managed.stopping();
 
         generation.managed.drain();
@@ -192,8 +197,7 @@ class GrpcDrainTest {
     @Test
     void health_drainWithoutWordOfASuccessor_isTakenForAFinalStop() throws Exception {
         Generation generation = first();
-        StreamRecorder<HealthCheckResponse> watch = watch(channel(generation));
-        await().atMost(WAIT).until(() -> !watch.messages.isEmpty());
+        StreamRecorder<HealthCheckResponse> watch = watchUntilFirstAnswer(generation);
 
         generation.managed.drain();
 
