@@ -34,7 +34,7 @@ public class BatonAutoConfiguration {
      *
      * @throws IllegalStateException if Baton cannot run in this JVM, naming the JVM flag to add
      */
-    @Bean(destroyMethod = "close")
+    @Bean(destroyMethod = "") // closed by BatonGeneration, which knows when
     @ConditionalOnMissingBean
     public Baton baton(BatonProperties properties) {
         try {

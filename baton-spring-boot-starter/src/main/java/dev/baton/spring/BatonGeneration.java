@@ -10,6 +10,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.ReadinessState;
@@ -40,7 +41,8 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p>Thread-safe: Baton calls the listener methods on its own threads.
  */
-final class BatonGeneration implements SmartLifecycle, ApplicationListener<ApplicationReadyEvent>, LifecycleListener {
+final class BatonGeneration
+        implements SmartLifecycle, ApplicationListener<ApplicationReadyEvent>, LifecycleListener, DisposableBean {
 
     private static final Logger LOG = System.getLogger(BatonGeneration.class.getName());
     /** Stops before Spring's graceful web server shutdown (DEFAULT_PHASE - 1024) and the web server (- 2048). */
@@ -155,6 +157,21 @@ final class BatonGeneration implements SmartLifecycle, ApplicationListener<Appli
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * Closes Baton with the context; but a generation that never became ready (its context failed to
+     * start) keeps its link to the predecessor until the JVM exits: closing it at once would make the
+     * predecessor stop this process before Spring Boot has reported why it failed, and the upgrade
+     * report would miss the cause.
+     */
+    @Override
+    public void destroy() {
+        if (baton.state() == GenerationState.STARTING) {
+            Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("baton-close").unstarted(baton::close));
+        } else {
+            baton.close();
         }
     }
 
