@@ -2,7 +2,6 @@ package dev.baton.spring;
 
 import dev.baton.Baton;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -39,9 +38,15 @@ public class BatonAutoConfiguration {
     public Baton baton(BatonProperties properties) {
         try {
             return Baton.open(properties.toOptions());
+        } catch (IllegalStateException e) {
+            throw new BatonStartException("Baton cannot run in this JVM: " + e.getMessage(),
+                    "Start the JVM with --enable-native-access=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED,"
+                    + " or, for `java -jar`, put 'Add-Opens: java.base/sun.nio.ch' and 'Enable-Native-Access: ALL-UNNAMED'"
+                    + " in the jar's manifest (see the sample's pom); or set baton.enabled=false.", e);
         } catch (IOException e) {
-            throw new UncheckedIOException("Baton cannot start service '" + properties.getName() + "': "
-                    + e.getMessage(), e);
+            throw new BatonStartException("Baton cannot start service '" + properties.getName() + "': "
+                    + e.getMessage(), "Stop the other instance of the service, or give this one another"
+                    + " baton.name; check baton.pidfile and baton.control-directory.", e);
         }
     }
 

@@ -4,7 +4,6 @@ import dev.baton.Baton;
 import dev.baton.ListenAddress;
 import dev.baton.ManagedServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
@@ -32,7 +31,7 @@ public final class BatonWebServers {
      * The listener for a server that would bind {@code address} (null: every address) and {@code port}:
      * the one inherited under the configured listener name, or a new one bound there.
      *
-     * @throws UncheckedIOException if it cannot be bound (the port is taken, the address is not this
+     * @throws BatonStartException if it cannot be bound (the port is taken, the address is not this
      *     machine's), with a message that says so
      */
     public ServerSocketChannel listen(InetAddress address, int port) {
@@ -40,8 +39,10 @@ public final class BatonWebServers {
         try {
             return baton.listen(properties.getListener(), listenAddress);
         } catch (IOException e) {
-            throw new UncheckedIOException("Baton cannot listen on " + properties.getListener() + "=" + listenAddress
-                    + " (server.address and server.port): " + e.getMessage(), e);
+            throw new BatonStartException("Baton cannot listen on " + properties.getListener() + "=" + listenAddress
+                    + " (server.address and server.port): " + e.getMessage(), "Stop the process that holds the port"
+                    + " (or the running generation of this service: upgrade it with SIGHUP or `baton reload` instead"
+                    + " of starting a second one), or set server.port to a free port.", e);
         }
     }
 

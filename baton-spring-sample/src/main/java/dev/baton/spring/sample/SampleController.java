@@ -1,6 +1,7 @@
 package dev.baton.spring.sample;
 
 import dev.baton.Baton;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -13,8 +14,11 @@ class SampleController {
 
     private final String identity;
 
-    SampleController(Baton baton) {
-        this.identity = "pid=" + baton.pid() + " generation=" + baton.generation();
+    /** With {@code baton.enabled=false} there is no Baton: generation 0, as a plain Spring Boot app. */
+    SampleController(ObjectProvider<Baton> baton) {
+        Baton generation = baton.getIfAvailable();
+        this.identity = "pid=" + ProcessHandle.current().pid() + " generation="
+                + (generation == null ? 0 : generation.generation());
     }
 
     @GetMapping("/")
