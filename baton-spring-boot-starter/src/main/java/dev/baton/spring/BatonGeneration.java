@@ -86,7 +86,7 @@ final class BatonGeneration
             throw new IllegalStateException("Baton does not support the web server "
                     + web.getWebServer().getClass().getName() + ": it binds a port of its own, so a successor would"
                     + " find the port taken; use Tomcat (spring-boot-starter-tomcat) or Jetty"
-                    + " (spring-boot-starter-jetty), or set baton.enabled=false");
+                    + " (spring-boot-starter-jetty with dev.baton:baton-jetty), or set baton.enabled=false");
         }
         try {
             for (BatonWarmUp warmUp : warmUps) {
