@@ -125,12 +125,11 @@ final class BatonGeneration
             return;
         }
         // Not on Baton's thread: closing the context waits for Baton (close()), and System.exit for hooks.
-        Thread.ofPlatform().name("baton-exit").start(() -> {
-            int status = context.isActive() ? SpringApplication.exit(context) : 0;
-            LOG.log(Level.INFO, "generation " + generation + " drained and its context is closed; exiting with status "
-                    + status);
-            System.exit(status);
-        });
+        // Logged before the context closes, which shuts Spring's logging down.
+        LOG.log(Level.INFO, "generation " + generation + " drained" + (hammered > 0 ? " (" + hammered
+                + " connections cut)" : "") + "; closing the context, then exiting");
+        Thread.ofPlatform().name("baton-exit").start(() ->
+                System.exit(context.isActive() ? SpringApplication.exit(context) : 0));
     }
 
     // ---- SmartLifecycle: a context closed by someone else drains first ------------------------------
