@@ -19,6 +19,8 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.support.AbstractApplicationContext;
+import org.springframework.context.support.DefaultLifecycleProcessor;
 
 /**
  * How one generation of a Spring Boot application lives under Baton: who does what between Spring's
@@ -45,8 +47,9 @@ final class BatonGeneration
         implements SmartLifecycle, ApplicationListener<ApplicationReadyEvent>, LifecycleListener, DisposableBean {
 
     private static final Logger LOG = System.getLogger(BatonGeneration.class.getName());
-    /** Stops before Spring's graceful web server shutdown (DEFAULT_PHASE - 1024) and the web server (- 2048). */
-    static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 512;
+    /** Stops before Spring's graceful web server shutdown (GRACEFUL_SHUTDOWN_PHASE) and the web server. */
+    static final int PHASE = WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE + 512;
+    private static final long HAMMERED_GRACEFUL_TIMEOUT_MILLIS = 100;
 
     private final Baton baton;
     private final BatonProperties properties;
@@ -125,11 +128,29 @@ final class BatonGeneration
             return;
         }
         // Not on Baton's thread: closing the context waits for Baton (close()), and System.exit for hooks.
+        if (hammered > 0) {
+            cutGracefulShutdownShort();
+        }
         // Logged before the context closes, which shuts Spring's logging down.
         LOG.log(Level.INFO, "generation " + generation + " drained" + (hammered > 0 ? " (" + hammered
                 + " connections cut)" : "") + "; closing the context, then exiting");
         Thread.ofPlatform().name("baton-exit").start(() ->
                 System.exit(context.isActive() ? SpringApplication.exit(context) : 0));
+    }
+
+    /**
+     * After a hammer (a second SIGTERM, or the drain timeout) the connections are closed, but request
+     * threads may still run; Spring's graceful web server shutdown would wait for them for a whole
+     * shutdown phase (30 s by default). Its phase gets a token timeout instead, so that the context
+     * closes at once, as a second SIGTERM asks.
+     */
+    private void cutGracefulShutdownShort() {
+        if (context.getBeanFactory().containsSingleton(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)
+                && context.getBean(AbstractApplicationContext.LIFECYCLE_PROCESSOR_BEAN_NAME)
+                        instanceof DefaultLifecycleProcessor processor) {
+            processor.setTimeoutForShutdownPhase(WebServerApplicationContext.GRACEFUL_SHUTDOWN_PHASE,
+                    HAMMERED_GRACEFUL_TIMEOUT_MILLIS);
+        }
     }
 
     // ---- SmartLifecycle: a context closed by someone else drains first ------------------------------

@@ -75,6 +75,27 @@ class SpringReadinessIT {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"tomcat", "jetty"})
+    void stop_secondSigterm_closesWhatIsLeftAtOnceAndTheJvmExits(String server) throws Exception {
+        try (SampleApp app = SampleApp.start(directory, server, "")) {
+            long pid = app.servingPid();
+            try (Http slow = new Http(app.port())) {
+                slow.write("/sleep?ms=40000");
+                SpringUpgradeIT.awaitRead(app, slow);
+                app.kill("TERM", pid);
+                await().atMost(Duration.ofSeconds(30)).until(() -> app.logText().contains("draining ("));
+                long secondAt = System.nanoTime();
+                app.kill("TERM", pid);
+                assertThat(app.firstGeneration().waitFor(20, TimeUnit.SECONDS))
+                        .as("exited soon after the second SIGTERM%s", app.logTail()).isTrue();
+                assertThat(Duration.ofNanos(System.nanoTime() - secondAt)).isLessThan(Duration.ofSeconds(20));
+                assertThat(app.logText()).contains("connections still open; closed them");
+                assertThat(slow.closedByServer()).as("the request in flight was cut").isTrue();
+            }
+        }
+    }
+
     /** Polls readiness until told to stop; a kept-alive poller reconnects only after Connection: close. */
     private static void poll(SampleApp app, AtomicBoolean polling, boolean keepAlive, List<Integer> statuses,
             List<String> notUp) {
