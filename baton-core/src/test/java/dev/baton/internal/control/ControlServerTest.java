@@ -88,7 +88,7 @@ class ControlServerTest {
     }
 
     private static StatusReply status() {
-        return new StatusReply(ProcessHandle.current().pid(), NAME, "in-process", "SERVING",
+        return new StatusReply(ProcessHandle.current().pid(), NAME, "in-process", "serving",
                 List.of(new Message.ListenerSpec("http", ":8080")), List.of(), "none");
     }
 
