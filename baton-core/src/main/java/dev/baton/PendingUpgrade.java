@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * decides; later ones are ignored.
  *
  * <p>Concurrency: thread-safe on its own, without any other object's lock: {@code successor} is
- * volatile, {@code handedOver} atomic, and the settlement a future that completes once.
+ * volatile, {@code handedOver} atomic, and the settlement a future that completes once. The settlement
+ * has no dependent stages (only a thread waits for it), so completing it runs no code, and
+ * {@link GenerationStates} may do so under its lock.
  */
 final class PendingUpgrade {
 

@@ -51,6 +51,26 @@ public final class Refusals {
         return "the supervisor is upgrading itself in place; try again once it is done";
     }
 
+    /** Why {@code baton upgrade-supervisor} is refused: {@code why} is one of the refusals here. */
+    public static String cannotUpgradeSupervisor(String why) {
+        return "cannot upgrade the supervisor now: " + why;
+    }
+
+    /** A second {@code baton upgrade-supervisor} while one runs. */
+    public static String supervisorUpgradeAlreadyUnderWay() {
+        return "an upgrade of the supervisor is already under way";
+    }
+
+    /** Another step ({@code "a reload"}, {@code "a restart after a crash"}) must end before this one starts. */
+    public static String oneThingAtATime(String other) {
+        return other + " is under way; one thing at a time: try again once it is done";
+    }
+
+    /** A request that reached the supervisor's new program image before it took over what the old one carried. */
+    public static String supervisorStillTakingOver() {
+        return "the supervisor is still taking over after upgrading itself";
+    }
+
     /** This process is a supervised worker: its supervisor replaces it. */
     public static String workerOfSupervisor(String supervisorPid) {
         return "this process is a worker of the Baton supervisor pid " + supervisorPid
