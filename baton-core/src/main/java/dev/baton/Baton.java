@@ -28,6 +28,11 @@ import java.util.Optional;
  * exits, or is not ready within the ready timeout, it is stopped and the old one goes on serving.
  * SIGTERM and SIGINT stop gracefully; a second one stops at once.
  *
+ * <p>Baton never exits the JVM. A stop that comes before {@link #ready()} (SIGTERM during a warm-up, say)
+ * releases what this generation holds and makes {@link #awaitStopped()} return; {@code ready()} then
+ * throws {@link IllegalStateException}. Choosing the exit status is the application's: 143 (128 +
+ * SIGTERM) is the usual one. A stop during {@code ready()}'s takeover follows once it has ended.
+ *
  * <p>Thread-safe. Needs Linux and the JVM flags {@code --enable-native-access=ALL-UNNAMED
  * --add-opens=java.base/sun.nio.ch=ALL-UNNAMED}; {@link #open} says so if they are missing.
  */
@@ -115,12 +120,19 @@ public final class Baton implements AutoCloseable {
         return lifecycle.upgrade("an API call");
     }
 
-    /** Stops gracefully: stops accepting and drains, in the background. A second call stops at once. */
+    /**
+     * Stops gracefully: stops accepting and drains, in the background. A second call stops at once.
+     * Before {@link #ready()}, stops this generation without serving: {@link #awaitStopped()} returns,
+     * and exiting is left to the application.
+     */
     public void stop() {
         lifecycle.stop(false, "an API call");
     }
 
-    /** Waits until this generation has drained (after a successor took over, or a stop). */
+    /**
+     * Waits until this generation has drained (after a successor took over, or a stop), or was stopped
+     * before it was ready.
+     */
     public void awaitStopped() throws InterruptedException {
         lifecycle.awaitStopped();
     }

@@ -7,7 +7,6 @@ import dev.baton.internal.protocol.Message;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 
 /**
@@ -58,11 +57,7 @@ public final class BatonControl {
     public ServiceStatus status() throws IOException {
         try (ControlChannel channel = ControlChannel.connect(socket, timeout)) {
             return switch (channel.request(new Message.StatusRequest(), timeout)) {
-                case Message.StatusReply s -> new ServiceStatus(s.pid(), s.name(), s.mode(), s.state(),
-                        s.listeners().stream().map(l -> l.name() + "=" + l.address()).toList(),
-                        s.processes().stream().map(p -> new ServiceStatus.ProcessStatus(p.pid(), p.generation(),
-                                p.state(), Instant.ofEpochMilli(p.startedEpochMillis()))).toList(),
-                        s.lastReload());
+                case Message.StatusReply reply -> reply.status();
                 case Message reply -> throw unexpected(reply);
             };
         }

@@ -2,11 +2,17 @@ package dev.baton;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One upgrade under way, from the predecessor's side: the successor being started and how it ends.
- * The first of "ready", "exited", "timed out", "handover failed" or "stop requested" to be
- * {@linkplain #settle settled} decides; later ones are ignored.
+ * The first of "ready", "exited", "timed out", "handover failed" or "stop requested" to be settled
+ * decides; later ones are ignored.
+ *
+ * <p>Concurrency: thread-safe on its own, without any other object's lock: {@code successor} is
+ * volatile, {@code handedOver} atomic, and the settlement a future that completes once. The settlement
+ * has no dependent stages (only a thread waits for it), so completing it runs no code, and
+ * {@link GenerationStates} may do so under its lock.
  */
 final class PendingUpgrade {
 
@@ -14,35 +20,41 @@ final class PendingUpgrade {
     record Settlement(boolean ready, String reason) {}
 
     final int generation;
-    private final long startNanos = System.nanoTime();
+    private final GenerationClock clock;
+    private final long startNanos;
     private final CompletableFuture<Settlement> settlement = new CompletableFuture<>();
-    private volatile SuccessorProcess successor;
-    private boolean handedOver; // guarded by the lifecycle's lock
+    private final AtomicBoolean handedOver = new AtomicBoolean();
+    private volatile Successor successor;
 
-    PendingUpgrade(int generation) {
+    PendingUpgrade(int generation, GenerationClock clock) {
         this.generation = generation;
+        this.clock = clock;
+        this.startNanos = clock.nanoTime();
     }
 
     Duration elapsed() {
-        return Duration.ofNanos(System.nanoTime() - startNanos);
+        return clock.since(startNanos);
     }
 
-    void started(SuccessorProcess process) {
+    void started(Successor process) {
         successor = process;
     }
 
-    SuccessorProcess successor() {
+    /** The successor, or null until it is started. */
+    Successor successor() {
         return successor;
+    }
+
+    /** The successor's pid, or 0 until it is started. */
+    long successorPid() {
+        Successor process = successor;
+        return process == null ? 0 : process.pid();
     }
 
     /** Whether {@code pid} is this upgrade's successor and has not been handed the listeners yet; marks it handed. */
     boolean claimHandover(long pid) {
-        SuccessorProcess process = successor;
-        if (process == null || process.pid() != pid || handedOver || settlement.isDone()) {
-            return false;
-        }
-        handedOver = true;
-        return true;
+        Successor process = successor;
+        return process != null && process.pid() == pid && !settlement.isDone() && handedOver.compareAndSet(false, true);
     }
 
     boolean settleReady() {

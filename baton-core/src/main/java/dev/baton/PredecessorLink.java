@@ -3,7 +3,6 @@ package dev.baton;
 import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.Envelope;
 import dev.baton.internal.os.Descriptors;
-import dev.baton.internal.os.Processes;
 import dev.baton.internal.protocol.Message;
 import dev.baton.internal.protocol.Message.Handover;
 import dev.baton.internal.protocol.Message.ListenerSpec;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -65,14 +63,14 @@ final class PredecessorLink implements AutoCloseable {
      *
      * @throws IOException if the predecessor cannot be reached or refuses; the successor must exit
      */
-    static Optional<PredecessorLink> connect(Map<String, String> environment, long pid, Duration timeout)
-            throws IOException {
-        String socket = environment.get(SOCKET_VARIABLE);
-        String parent = environment.get(PID_VARIABLE);
+    static Optional<PredecessorLink> connect(ProcessEnvironment environment, Duration timeout) throws IOException {
+        String socket = environment.variables().get(SOCKET_VARIABLE);
+        String parent = environment.variables().get(PID_VARIABLE);
         if (socket == null || parent == null) {
             return Optional.empty();
         }
-        long parentPid = Processes.parentPid();
+        long pid = environment.pid();
+        long parentPid = environment.parentPid();
         if (!parent.strip().equals(Long.toString(parentPid))) {
             LOG.log(Level.WARNING, "ignoring " + SOCKET_VARIABLE + ": it is meant for a child of pid " + parent
                     + ", and this process's parent is pid " + parentPid);
@@ -116,11 +114,27 @@ final class PredecessorLink implements AutoCloseable {
         return predecessorPid;
     }
 
-    /** The control listener, now this generation's to accept on; taken once. */
-    int takeControlDescriptor() {
-        int fd = controlFd;
-        controlFd = -1;
-        return fd;
+    /** What a successor takes from its predecessor once that agreed to its ready. */
+    record TakenOver(int controlFd, List<Message.ProcessInfo> draining, long predecessorPid) {}
+
+    /**
+     * The successor's last step of the handover: says ready, waits for the predecessor to agree, takes
+     * over its standard streams and the control socket, and ends the conversation.
+     *
+     * @param claimed the names of the listeners this generation uses
+     * @throws IOException if the predecessor refused or is gone; this generation must not serve (the link
+     *     is closed either way)
+     */
+    TakenOver takeOver(List<String> claimed, Duration timeout) throws IOException {
+        try {
+            ready(claimed, timeout);
+            adoptStandardStreams();
+            TakenOver taken = new TakenOver(controlFd, handover.draining(), predecessorPid);
+            controlFd = -1;
+            return taken;
+        } finally {
+            close();
+        }
     }
 
     /**
@@ -128,7 +142,7 @@ final class PredecessorLink implements AutoCloseable {
      *
      * @throws IOException if it refuses (it gave up waiting) or is gone; this generation must not serve
      */
-    void ready(List<String> claimed, Duration timeout) throws IOException {
+    private void ready(List<String> claimed, Duration timeout) throws IOException {
         Message reply = channel.request(new Message.ReadyNotice(claimed), timeout);
         switch (reply) {
             case Message.ReadyAck _ -> { }
@@ -143,7 +157,7 @@ final class PredecessorLink implements AutoCloseable {
      * Points this process's standard output and error where the predecessor's go (a terminal, a
      * journal, a file) instead of the pipes the predecessor read until now, so they outlive it.
      */
-    void adoptStandardStreams() throws IOException {
+    private void adoptStandardStreams() throws IOException {
         System.out.flush();
         System.err.flush();
         Descriptors.duplicateOnto(stdoutFd, 1);

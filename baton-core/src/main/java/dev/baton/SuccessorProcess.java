@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.internal.service.ExitDescription;
 import dev.baton.internal.service.LastLines;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -17,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * a changed configuration is picked up. Its output is relayed through this process until it is
  * ready; its last lines are kept for the report if it fails.
  */
-final class SuccessorProcess {
+final class SuccessorProcess implements Successor {
 
     private static final Logger LOG = System.getLogger(SuccessorProcess.class.getName());
     private static final int REPORTED_LINES = 20;
@@ -49,15 +50,18 @@ final class SuccessorProcess {
         return new SuccessorProcess(builder.start());
     }
 
-    long pid() {
+    @Override
+    public long pid() {
         return process.pid();
     }
 
-    CompletableFuture<Process> onExit() {
+    @Override
+    public CompletableFuture<Process> onExit() {
         return process.onExit();
     }
 
-    boolean isAlive() {
+    @Override
+    public boolean isAlive() {
         return process.isAlive();
     }
 
@@ -65,7 +69,8 @@ final class SuccessorProcess {
      * Stops the successor: SIGTERM, then SIGKILL if it has not exited within {@code grace}; returns once
      * it has exited and been reaped.
      */
-    void stop(Duration grace, String logPrefix) {
+    @Override
+    public void stop(Duration grace, String logPrefix) {
         if (process.isAlive()) {
             process.destroy();
             try {
@@ -82,17 +87,15 @@ final class SuccessorProcess {
         }
     }
 
-    /** How it exited, such as {@code "exited with status 1"}; call after it exited. */
-    String exitDescription() {
-        int status = process.exitValue();
-        if (status > 128 && status < 128 + 65) {
-            return "exited with status " + status + " (killed by signal " + (status - 128) + ")";
-        }
-        return "exited with status " + status;
+    /** How it exited, as the JDK reports it: 128 + N may be the signal N (see {@link ExitDescription}). */
+    @Override
+    public String exitDescription() {
+        return ExitDescription.ofExitValue(process.exitValue());
     }
 
     /** Its last lines of output, once the relays have read what it wrote before it exited. */
-    List<String> lastLines() {
+    @Override
+    public List<String> lastLines() {
         try {
             stdoutRelay.join(Duration.ofSeconds(2));
             stderrRelay.join(Duration.ofSeconds(2));

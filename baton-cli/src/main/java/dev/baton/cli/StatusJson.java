@@ -15,12 +15,12 @@ final class StatusJson {
     static String render(ServiceStatus status) {
         String processes = status.processes().stream()
                 .map(p -> "{\"pid\":" + p.pid() + ",\"generation\":" + p.generation() + ",\"state\":"
-                        + string(p.state()) + ",\"started\":" + string(p.started().toString()) + "}")
+                        + string(p.state().toString()) + ",\"started\":" + string(p.started().toString()) + "}")
                 .collect(Collectors.joining(",", "[", "]"));
         return "{\"pid\":" + status.pid()
                 + ",\"name\":" + string(status.name())
-                + ",\"mode\":" + string(status.mode())
-                + ",\"state\":" + string(status.state())
+                + ",\"mode\":" + string(status.mode().toString())
+                + ",\"state\":" + string(status.state().toString())
                 + ",\"listeners\":" + strings(status.listeners())
                 + ",\"processes\":" + processes
                 + ",\"lastReload\":" + string(status.lastReload()) + "}";

@@ -226,7 +226,7 @@ final class DemoServerProcess implements AutoCloseable {
                         }
                         ServiceStatus status = status();
                         last.set(status.toString());
-                        return status.state().equals("serving") && wanted.test(status.pid()) ? status.pid() : null;
+                        return status.state().toString().equals("serving") && wanted.test(status.pid()) ? status.pid() : null;
                     }, pid -> pid != null);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("the demo server did not serve within " + READY_WAIT.toSeconds()

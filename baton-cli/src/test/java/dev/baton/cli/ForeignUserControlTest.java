@@ -126,7 +126,7 @@ class ForeignUserControlTest {
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.body()).contains("pid=" + pid, "generation=1");
         ServiceStatus status = server.status();
-        assertThat(status.state()).isEqualTo("serving");
+        assertThat(status.state()).hasToString("serving");
         assertThat(status.processes()).as("no other generation was started").singleElement()
                 .satisfies(p -> assertThat(p.pid()).isEqualTo(pid));
     }

@@ -28,7 +28,7 @@ class RollbackTest {
         assertThat(answer.pid()).as("%s%s", answer, server.logTail()).isEqualTo(oldPid);
         ServiceStatus status = server.status();
         assertThat(status.pid()).as("%s", status).isEqualTo(oldPid);
-        assertThat(status.state()).as("%s", status).isEqualTo("serving");
+        assertThat(status.state()).as("%s", status).hasToString("serving");
     }
 
     private static void assertGone(DemoServerProcess server, UpgradeResult result) {

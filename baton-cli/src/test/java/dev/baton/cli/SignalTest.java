@@ -75,7 +75,7 @@ class SignalTest {
                 }
             });
             await().atMost(DemoServerProcess.READY_WAIT).ignoreExceptions()
-                    .until(() -> server.status().state().equals("upgrading"));
+                    .until(() -> server.status().state().toString().equals("upgrading"));
 
             server.signal("HUP", oldPid);
 

@@ -25,7 +25,8 @@ public final class DemoServer {
     /**
      * Runs one generation of the demo server until it has drained.
      *
-     * @return the process exit status: 0 after a drain, non-zero when it could not start
+     * @return the process exit status: 0 after a drain, 143 if stopped before it was ready (as after SIGTERM),
+     *     another non-zero status when it could not start
      */
     public static int run(DemoServerOptions options, PrintStream err) throws InterruptedException {
         DemoConfig config;
@@ -43,7 +44,11 @@ public final class DemoServer {
             Server server = start(baton, options, config);
             if (!config.warmUp().isZero()) {
                 LOG.log(Level.INFO, "warming up for " + config.warmUp().toMillis() + " ms");
-                Thread.sleep(config.warmUp());
+            }
+            if (baton.awaitStopped(config.warmUp())) { // stopped before ready: Baton leaves the exit to us
+                err.println("demo-server: stopped before it was ready");
+                stopQuietly(server);
+                return 143;
             }
             baton.ready();
             baton.awaitStopped();

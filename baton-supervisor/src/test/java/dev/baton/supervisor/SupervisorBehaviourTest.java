@@ -154,14 +154,14 @@ class SupervisorBehaviourTest {
         ServiceStatus status = supervisor.status();
 
         assertThat(status.pid()).isEqualTo(supervisor.pid());
-        assertThat(status.mode()).isEqualTo("supervised");
+        assertThat(status.mode()).hasToString("supervised");
         assertThat(status.name()).isEqualTo("status");
-        assertThat(status.state()).isEqualTo("serving");
+        assertThat(status.state()).hasToString("serving");
         assertThat(status.listeners()).containsExactly("http=127.0.0.1:" + port);
         assertThat(status.processes()).anySatisfy(p -> {
             assertThat(p.pid()).isEqualTo(reload.successorPid());
             assertThat(p.generation()).isEqualTo(2);
-            assertThat(p.state()).isEqualTo("serving");
+            assertThat(p.state()).hasToString("serving");
         });
         assertThat(status.lastReload()).isEqualTo(reload.message());
     }

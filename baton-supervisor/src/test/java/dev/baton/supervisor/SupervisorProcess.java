@@ -103,7 +103,7 @@ final class SupervisorProcess implements AutoCloseable {
                 throw new AssertionError("the supervisor exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                return status().state().equals("serving");
+                return status().state().toString().equals("serving");
             } catch (IOException notYet) {
                 return false;
             }
@@ -114,7 +114,7 @@ final class SupervisorProcess implements AutoCloseable {
 
     /** The serving worker's pid. */
     long servingWorker() throws IOException {
-        return status().processes().stream().filter(p -> p.state().equals("serving")).findFirst()
+        return status().processes().stream().filter(p -> p.state().toString().equals("serving")).findFirst()
                 .orElseThrow(() -> new AssertionError("no worker serves:\n" + log())).pid();
     }
 

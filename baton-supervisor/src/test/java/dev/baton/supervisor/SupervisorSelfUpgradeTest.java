@@ -147,7 +147,7 @@ class SupervisorSelfUpgradeTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        await().atMost(WAIT).until(() -> supervisor.status().state().equals("reloading"));
+        await().atMost(WAIT).until(() -> supervisor.status().state().toString().equals("reloading"));
 
         SupervisorUpgrade.Result result = SupervisorUpgrade.request(socket(supervisor), WAIT);
 
@@ -173,7 +173,7 @@ class SupervisorSelfUpgradeTest {
             throws IOException {
         ServiceStatus status = supervisor.status();
         assertThat(status.pid()).isEqualTo(supervisor.pid());
-        assertThat(status.state()).isEqualTo("serving");
+        assertThat(status.state()).hasToString("serving");
         assertThat(workerPids(status)).as(supervisor.log()).isEqualTo(workers);
         assertThat(supervisor.process.isAlive()).isTrue();
         assertThat(supervisor.process.toHandle().children().map(ProcessHandle::pid).toList())

@@ -85,7 +85,7 @@ class SupervisorUnderLoadTest {
             awaitRequests(run, 200);
             ProcessHandle.of(first).orElseThrow().destroyForcibly(); // SIGKILL
             await().atMost(Duration.ofSeconds(30)).until(() -> supervisor.status().processes().stream()
-                    .anyMatch(p -> p.state().equals("serving") && p.pid() != first));
+                    .anyMatch(p -> p.state().toString().equals("serving") && p.pid() != first));
             supervisor.remember();
             long before = run.snapshot().successes();
             await().atMost(Duration.ofSeconds(30)).until(() -> run.snapshot().successes() > before + 200);

@@ -11,22 +11,36 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Accepts control connections on a listening socket and hands each request to a {@link Handler}.
  *
- * <p>One platform thread waits in {@code poll} on the listening socket and an eventfd; each accepted
- * connection gets a virtual thread. Only a peer of this process's user, or root, is served; others
- * get a refusal naming their uid. The listening socket may be shared with another generation: this
- * server only ever closes its own descriptor, never shuts the socket down.
+ * <p>Threads: one platform thread, the poller, waits in {@code poll} on the listening socket, an eventfd
+ * and every connection that has not sent its request yet; it accepts, checks the peer, reads the request
+ * once it has arrived, and refuses a connection that sends nothing within the I/O timeout. A request is
+ * then served on one of {@value #WORKERS} platform threads, except a {@link Message.HandoverRequest},
+ * which gets a platform thread of its own, so that a successor never waits behind other clients. No
+ * control connection runs on a virtual thread: a foreign {@code poll} would pin its carrier and could
+ * starve the application's virtual threads. At most {@value #MAX_CONNECTIONS} connections are open at
+ * once; past that, a new one is refused.
  *
- * <p>Concurrency: {@code lock} guards {@code mode} and {@code acceptorIdle}. {@link #pause()} returns
- * only once the acceptor has stopped taking connections, so that a generation handing over can stop
- * accepting control connections before it commits, and {@link #resume()} if it does not.
+ * <p>Only a peer of this process's user, or root, is served; others get a refusal naming their uid. The
+ * listening socket may be shared with another generation: this server only ever closes its own
+ * descriptor, never shuts the socket down.
+ *
+ * <p>Concurrency: {@code lock} guards {@code mode}, {@code pollerIdle} and {@code wakeClosed}; the list
+ * of connections waiting for their request belongs to the poller thread alone. {@link #pause()} returns
+ * only once the poller has stopped accepting, so that a generation handing over can stop accepting
+ * control connections before it commits, and {@link #resume()} if it does not.
  */
 public final class ControlServer implements AutoCloseable {
 
@@ -36,22 +50,34 @@ public final class ControlServer implements AutoCloseable {
         void handle(ControlChannel channel, PeerCredentials peer, Message request) throws IOException;
     }
 
+    /** The most control connections open at once. */
+    public static final int MAX_CONNECTIONS = 32;
+    /** The platform threads that serve requests other than a handover. */
+    public static final int WORKERS = 4;
+
     private static final Logger LOG = System.getLogger(ControlServer.class.getName());
+    private static final Duration IDLE_POLL = Duration.ofDays(1);
 
     private final int listenFd;
     private final int wakeFd;
     private final Handler handler;
     private final Duration ioTimeout;
     private final String logPrefix;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    private final Thread acceptor;
+    private final CountDownLatch listenerClosed = new CountDownLatch(1);
+    private final Thread poller;
+    private final ThreadPoolExecutor workers;
+    private final AtomicInteger open = new AtomicInteger();
+    private final List<Waiting> waiting = new ArrayList<>(); // the poller's alone
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Mode mode = Mode.ACCEPTING;
-    private boolean acceptorIdle;
+    private boolean pollerIdle;
     private boolean wakeClosed;
 
     private enum Mode { ACCEPTING, PAUSED, CLOSED }
+
+    /** An accepted connection whose request has not arrived yet, and when it is refused if none has. */
+    private record Waiting(ControlChannel channel, PeerCredentials peer, long deadlineNanos) {}
 
     private ControlServer(int listenFd, Handler handler, Duration ioTimeout, String logPrefix) throws IOException {
         this.listenFd = listenFd;
@@ -59,18 +85,22 @@ public final class ControlServer implements AutoCloseable {
         this.handler = handler;
         this.ioTimeout = ioTimeout;
         this.logPrefix = logPrefix;
-        this.acceptor = Thread.ofPlatform().daemon().name("baton-control").unstarted(this::acceptLoop);
+        this.poller = Thread.ofPlatform().daemon().name("baton-control").unstarted(this::pollLoop);
+        this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                Thread.ofPlatform().daemon().name("baton-control-", 1).factory());
+        this.workers.allowCoreThreadTimeOut(true);
     }
 
     /**
      * Starts serving on {@code listenFd}, which this server now owns and closes when it stops.
      *
+     * @param ioTimeout how long a client may take to send its request, and the bound of every send
      * @param logPrefix prefixed to every log line, such as {@code "[gen 2 pid 4711] "}
      */
     public static ControlServer start(int listenFd, Handler handler, Duration ioTimeout, String logPrefix)
             throws IOException {
         ControlServer server = new ControlServer(listenFd, handler, ioTimeout, logPrefix);
-        server.acceptor.start();
+        server.poller.start();
         return server;
     }
 
@@ -81,14 +111,22 @@ public final class ControlServer implements AutoCloseable {
 
     /**
      * Stops taking connections, keeping the descriptor; they wait in the socket's queue for whoever
-     * accepts next. Returns once the acceptor is idle.
+     * accepts next. Connections already accepted are still served. Returns once the poller accepts no more.
      */
     public void pause() {
-        setMode(Mode.PAUSED);
+        lock.lock();
+        try {
+            if (mode == Mode.ACCEPTING) {
+                mode = Mode.PAUSED;
+                pollerIdle = false;
+            }
+        } finally {
+            lock.unlock();
+        }
         wake();
         lock.lock();
         try {
-            while (!acceptorIdle && acceptor.isAlive() && mode == Mode.PAUSED) {
+            while (!pollerIdle && poller.isAlive() && mode == Mode.PAUSED) {
                 changed.await(100, TimeUnit.MILLISECONDS);
             }
         } catch (InterruptedException e) {
@@ -100,7 +138,16 @@ public final class ControlServer implements AutoCloseable {
 
     /** Takes connections again after {@link #pause()}. */
     public void resume() {
-        setMode(Mode.ACCEPTING);
+        lock.lock();
+        try {
+            if (mode == Mode.PAUSED) {
+                mode = Mode.ACCEPTING;
+                pollerIdle = false;
+            }
+        } finally {
+            lock.unlock();
+        }
+        wake();
     }
 
     /**
@@ -109,30 +156,24 @@ public final class ControlServer implements AutoCloseable {
      */
     @Override
     public void close() {
-        setMode(Mode.CLOSED);
+        lock.lock();
+        try {
+            mode = Mode.CLOSED;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
         wake();
-        if (Thread.currentThread() != acceptor) {
+        if (Thread.currentThread() != poller) {
             try {
-                stopped.await(5, TimeUnit.SECONDS);
+                listenerClosed.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
     }
 
-    private void setMode(Mode next) {
-        lock.lock();
-        try {
-            if (mode != Mode.CLOSED) {
-                mode = next;
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Wakes the acceptor, unless it is gone: its eventfd's number may belong to another descriptor by now. */
+    /** Wakes the poller, unless it is gone: its eventfd's number may belong to another descriptor by now. */
     private void wake() {
         lock.lock();
         try {
@@ -140,94 +181,190 @@ public final class ControlServer implements AutoCloseable {
                 Descriptors.signalEventFd(wakeFd);
             }
         } catch (SystemCallException e) {
-            LOG.log(Level.WARNING, logPrefix + "cannot wake the control acceptor: " + e.getMessage());
+            LOG.log(Level.WARNING, logPrefix + "cannot wake the control poller: " + e.getMessage());
         } finally {
             lock.unlock();
         }
     }
 
-    /** Waits while paused; returns whether to go on accepting. */
-    private boolean awaitAccepting() throws InterruptedException {
+    /** The mode the poller acts on now; tells {@link #pause()} when it no longer accepts. */
+    private Mode observeMode() {
         lock.lock();
         try {
-            while (mode == Mode.PAUSED) {
-                acceptorIdle = true;
+            if (mode != Mode.ACCEPTING && !pollerIdle) {
+                pollerIdle = true;
                 changed.signalAll();
-                changed.await();
             }
-            acceptorIdle = false;
-            return mode == Mode.ACCEPTING;
+            return mode;
         } finally {
             lock.unlock();
         }
     }
 
-    private void acceptLoop() {
+    private void pollLoop() {
+        boolean listening = true;
         try {
-            while (awaitAccepting()) {
-                int ready = Descriptors.awaitReadable(new int[] {listenFd, wakeFd}, Duration.ofDays(1));
-                if (ready == 1) {
+            while (true) {
+                Mode current = observeMode();
+                if (current == Mode.CLOSED && listening) {
+                    listening = false;
+                    closeListener();
+                }
+                refuseExpired();
+                if (current == Mode.CLOSED && waiting.isEmpty()) {
+                    return;
+                }
+                boolean accept = current == Mode.ACCEPTING;
+                int[] fds = new int[1 + waiting.size() + (accept ? 1 : 0)];
+                fds[0] = wakeFd;
+                for (int i = 0; i < waiting.size(); i++) {
+                    fds[1 + i] = waiting.get(i).channel().descriptor();
+                }
+                if (accept) {
+                    fds[fds.length - 1] = listenFd;
+                }
+                int ready = Descriptors.awaitReadable(fds, untilFirstDeadline());
+                if (ready == 0) {
                     Descriptors.clearEventFd(wakeFd);
-                } else if (ready == 0) {
+                } else if (ready > 0 && ready <= waiting.size()) {
+                    readRequest(waiting.remove(ready - 1));
+                } else if (ready > 0) {
                     acceptOne();
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.log(Level.ERROR, logPrefix + "control socket failed; stopped accepting control connections: "
                     + e.getMessage(), e);
         } finally {
-            Descriptors.closeQuietly(listenFd);
+            if (listening) {
+                closeListener();
+            }
+            for (Waiting connection : waiting) {
+                closeConnection(connection.channel());
+            }
+            waiting.clear();
             lock.lock();
             try {
                 Descriptors.closeQuietly(wakeFd);
                 wakeClosed = true;
                 mode = Mode.CLOSED;
+                changed.signalAll();
             } finally {
                 lock.unlock();
             }
-            stopped.countDown();
+            workers.shutdown(); // what was handed on is still served
         }
     }
 
+    private void closeListener() {
+        Descriptors.closeQuietly(listenFd);
+        listenerClosed.countDown();
+    }
+
+    private Duration untilFirstDeadline() {
+        long now = System.nanoTime();
+        long wait = IDLE_POLL.toNanos();
+        for (Waiting connection : waiting) {
+            wait = Math.min(wait, Math.max(0, connection.deadlineNanos() - now));
+        }
+        return Duration.ofNanos(wait);
+    }
+
+    private void refuseExpired() {
+        long now = System.nanoTime();
+        waiting.removeIf(connection -> {
+            if (connection.deadlineNanos() - now > 0) {
+                return false;
+            }
+            refuse(connection, "no control message within " + ioTimeout.toMillis() + " ms");
+            return true;
+        });
+    }
+
     private void acceptOne() throws IOException {
-        int connection;
+        int fd;
         try {
-            connection = Sockets.accept(listenFd);
+            fd = Sockets.accept(listenFd);
         } catch (SystemCallException e) {
             if (e.errno() == Errno.EAGAIN || e.errno() == Errno.ECONNRESET) {
                 return; // another holder of the socket took it, or the peer gave up
             }
             throw e;
         }
-        Thread.ofVirtual().name("baton-control-connection").start(() -> serve(connection));
+        open.incrementAndGet();
+        ControlChannel channel;
+        PeerCredentials peer;
+        try {
+            channel = ControlChannel.of(fd, ioTimeout);
+        } catch (SystemCallException e) {
+            Descriptors.closeQuietly(fd);
+            open.decrementAndGet();
+            LOG.log(Level.WARNING, logPrefix + "cannot set up a control connection: " + e.getMessage());
+            return;
+        }
+        try {
+            peer = channel.peer();
+        } catch (SystemCallException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot tell who opened a control connection: " + e.getMessage());
+            closeConnection(channel);
+            return;
+        }
+        int self = Processes.userId();
+        if (peer.uid() != self && peer.uid() != 0) {
+            LOG.log(Level.WARNING, logPrefix + "refused a control connection from pid " + peer.pid() + " uid "
+                    + peer.uid() + ": only uid " + self + " or root may control this service");
+            sendQuietly(channel, new Message.Refused("permission denied: uid " + peer.uid()
+                    + " may not control this service, which belongs to uid " + self));
+            closeConnection(channel);
+            return;
+        }
+        if (open.get() > MAX_CONNECTIONS) {
+            LOG.log(Level.WARNING, logPrefix + "refused a control connection from pid " + peer.pid() + ": "
+                    + MAX_CONNECTIONS + " are open");
+            sendQuietly(channel, new Message.Refused(Refusals.tooManyConnections(MAX_CONNECTIONS)));
+            closeConnection(channel);
+            return;
+        }
+        waiting.add(new Waiting(channel, peer, System.nanoTime() + ioTimeout.toNanos()));
     }
 
-    private void serve(int fd) {
-        try (ControlChannel channel = ControlChannel.of(fd, ioTimeout)) {
-            PeerCredentials peer = channel.peer();
-            int self = Processes.userId();
-            if (peer.uid() != self && peer.uid() != 0) {
-                LOG.log(Level.WARNING, logPrefix + "refused a control connection from pid " + peer.pid() + " uid "
-                        + peer.uid() + ": only uid " + self + " or root may control this service");
-                channel.send(new Message.Refused("permission denied: uid " + peer.uid()
-                        + " may not control this service, which belongs to uid " + self));
-                return;
-            }
-            Message request;
-            try {
-                request = channel.receiveMessage(ioTimeout);
-            } catch (IOException e) {
-                LOG.log(Level.WARNING, logPrefix + "refused a control request from pid " + peer.pid() + ": "
-                        + e.getMessage());
-                sendQuietly(channel, new Message.Refused("bad request: " + e.getMessage()));
-                return;
-            }
+    /** Reads the request that has arrived on {@code connection} and hands it to a serving thread. */
+    private void readRequest(Waiting connection) {
+        Message request;
+        try {
+            request = connection.channel().receiveMessage(Duration.ZERO);
+        } catch (IOException e) {
+            refuse(connection, e.getMessage());
+            return;
+        }
+        Runnable serve = () -> serve(connection.channel(), connection.peer(), request);
+        if (request instanceof Message.HandoverRequest) {
+            Thread.ofPlatform().daemon().name("baton-handover").start(serve);
+        } else {
+            workers.execute(serve);
+        }
+    }
+
+    private void serve(ControlChannel channel, PeerCredentials peer, Message request) {
+        try {
             handler.handle(channel, peer, request);
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, logPrefix + "control connection failed: " + e.getMessage(), e);
+        } finally {
+            closeConnection(channel);
         }
+    }
+
+    private void refuse(Waiting connection, String why) {
+        LOG.log(Level.WARNING, logPrefix + "refused a control request from pid " + connection.peer().pid() + ": "
+                + why);
+        sendQuietly(connection.channel(), new Message.Refused("bad request: " + why));
+        closeConnection(connection.channel());
+    }
+
+    private void closeConnection(ControlChannel channel) {
+        channel.close();
+        open.decrementAndGet();
     }
 
     private static void sendQuietly(ControlChannel channel, Message message) {

@@ -1,5 +1,7 @@
 package dev.baton.internal.protocol;
 
+import dev.baton.ServiceStatus;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -73,16 +75,33 @@ public sealed interface Message {
     /** Asks for the service's state; answered with {@link StatusReply}. */
     record StatusRequest() implements Message {}
 
-    /** The service's state, for {@code baton status}. */
-    record StatusReply(long pid, String name, String mode, String state, List<ListenerSpec> listeners,
-            List<ProcessInfo> processes, String lastReload) implements Message {
+    /** The service's state, for {@code baton status}: the one status type, {@link ServiceStatus}, as it travels. */
+    record StatusReply(ServiceStatus status) implements Message {
         public StatusReply {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(mode, "mode");
-            Objects.requireNonNull(state, "state");
-            Objects.requireNonNull(lastReload, "lastReload");
-            listeners = List.copyOf(listeners);
-            processes = List.copyOf(processes);
+            Objects.requireNonNull(status, "status");
+        }
+
+        /**
+         * A status from the fields a supervisor knows, the words as {@code baton status} prints them
+         * ({@code "supervised"}, {@code "serving"}); for the supervisor until it builds a {@link ServiceStatus}.
+         *
+         * @throws IllegalArgumentException if {@code mode} or a state is not one {@link ServiceStatus} knows
+         */
+        public StatusReply(long pid, String name, String mode, String state, List<ListenerSpec> listeners,
+                List<ProcessInfo> processes, String lastReload) {
+            this(new ServiceStatus(pid, name, mode(mode), state(state),
+                    listeners.stream().map(ListenerSpec::text).toList(),
+                    processes.stream().map(ProcessInfo::status).toList(), lastReload));
+        }
+
+        static ServiceStatus.Mode mode(String text) {
+            return ServiceStatus.Mode.ofText(text)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown service mode '" + text + "'"));
+        }
+
+        static ServiceStatus.State state(String text) {
+            return ServiceStatus.State.ofText(text)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown state '" + text + "'"));
         }
     }
 
@@ -128,12 +147,38 @@ public sealed interface Message {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(address, "address");
         }
+
+        /** {@code name=address}, as a status lists it. */
+        public String text() {
+            return name + "=" + address;
+        }
+
+        /** The listener a status lists as {@code name=address} (a name has no {@code =}). */
+        static ListenerSpec ofText(String text) {
+            int equals = text.indexOf('=');
+            if (equals < 0) {
+                throw new IllegalArgumentException("a status listener '" + text + "' is not name=address");
+            }
+            return new ListenerSpec(text.substring(0, equals), text.substring(equals + 1));
+        }
     }
 
     /** A process of the service: a generation or a worker. */
     record ProcessInfo(long pid, int generation, String state, long startedEpochMillis) {
         public ProcessInfo {
             Objects.requireNonNull(state, "state");
+        }
+
+        /** This process as a status shows it. */
+        public ServiceStatus.ProcessStatus status() {
+            return new ServiceStatus.ProcessStatus(pid, generation, StatusReply.state(state),
+                    Instant.ofEpochMilli(startedEpochMillis));
+        }
+
+        /** The record of a process a status shows. */
+        static ProcessInfo of(ServiceStatus.ProcessStatus process) {
+            return new ProcessInfo(process.pid(), process.generation(), process.state().toString(),
+                    process.started().toEpochMilli());
         }
     }
 }

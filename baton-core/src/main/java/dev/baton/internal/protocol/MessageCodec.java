@@ -15,6 +15,7 @@ import dev.baton.internal.protocol.Message.StopAck;
 import dev.baton.internal.protocol.Message.StopRequest;
 import dev.baton.internal.protocol.Message.UpgradeSupervisorRequest;
 import dev.baton.internal.protocol.Message.UpgradeSupervisorResult;
+import dev.baton.ServiceStatus;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -152,13 +153,15 @@ public final class MessageCodec {
                 writeList(out, m.output(), MessageCodec::writeString);
             }
             case StatusReply m -> {
-                out.writeLong(m.pid());
-                writeString(out, m.name());
-                writeString(out, m.mode());
-                writeString(out, m.state());
-                writeList(out, m.listeners(), MessageCodec::writeListener);
-                writeList(out, m.processes(), MessageCodec::writeProcess);
-                writeString(out, m.lastReload());
+                ServiceStatus status = m.status();
+                out.writeLong(status.pid());
+                writeString(out, status.name());
+                writeString(out, status.mode().toString());
+                writeString(out, status.state().toString());
+                writeList(out, status.listeners().stream().map(ListenerSpec::ofText).toList(),
+                        MessageCodec::writeListener);
+                writeList(out, status.processes().stream().map(ProcessInfo::of).toList(), MessageCodec::writeProcess);
+                writeString(out, status.lastReload());
             }
             case StopRequest m -> out.writeBoolean(m.now());
             case StopAck m -> out.writeLong(m.pid());

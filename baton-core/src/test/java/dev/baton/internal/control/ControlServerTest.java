@@ -88,7 +88,7 @@ class ControlServerTest {
     }
 
     private static StatusReply status() {
-        return new StatusReply(ProcessHandle.current().pid(), NAME, "in-process", "SERVING",
+        return new StatusReply(ProcessHandle.current().pid(), NAME, "in-process", "serving",
                 List.of(new Message.ListenerSpec("http", ":8080")), List.of(), "none");
     }
 
@@ -296,6 +296,75 @@ class ControlServerTest {
         } finally {
             server = null;
             ControlChannel.closeAll(new int[] {reused, pair[0], pair[1]});
+        }
+    }
+
+    @Test
+    void serve_idleClientsConnected_handoverAnsweredAtOnceOnAThreadOfItsOwn() throws IOException {
+        List<String> threads = new CopyOnWriteArrayList<>();
+        server = ControlServer.start(ControlSocket.bind(path, NAME), (channel, peer, request) -> {
+            threads.add(Thread.currentThread().getName() + (Thread.currentThread().isVirtual() ? " (virtual)" : ""));
+            channel.send(new Refused("served " + request.getClass().getSimpleName()));
+        }, TIMEOUT, "[test] ");
+        List<ControlChannel> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                idle.add(ControlChannel.connect(path, TIMEOUT));
+            }
+            try (ControlChannel successor = ControlChannel.connect(path, TIMEOUT)) {
+                assertThat(successor.request(new Message.HandoverRequest(1), Duration.ofSeconds(1)))
+                        .isEqualTo(new Refused("served HandoverRequest"));
+            }
+        } finally {
+            idle.forEach(ControlChannel::close);
+        }
+        assertThat(threads).containsExactly("baton-handover");
+    }
+
+    @Test
+    void serve_idleClients_leaveTheApplicationsVirtualThreadsFree() throws Exception {
+        startServer();
+        List<ControlChannel> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 4 * Runtime.getRuntime().availableProcessors(); i++) {
+                idle.add(ControlChannel.connect(path, TIMEOUT));
+            }
+            long start = System.nanoTime();
+            try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 100; i++) {
+                    executor.submit(() -> {
+                        Thread.sleep(1);
+                        return null;
+                    });
+                }
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .as("100 short virtual threads beside idle control clients").isLessThan(Duration.ofSeconds(2));
+            try (ControlChannel client = ControlChannel.connect(path, TIMEOUT)) {
+                assertThat(client.request(new StatusRequest(), TIMEOUT)).isEqualTo(status());
+            }
+        } finally {
+            idle.forEach(ControlChannel::close);
+        }
+    }
+
+    @Test
+    void serve_moreConnectionsThanTheBound_theNextRefusedAsTooMany() throws IOException {
+        startServer();
+        List<ControlChannel> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < ControlServer.MAX_CONNECTIONS; i++) {
+                idle.add(ControlChannel.connect(path, TIMEOUT));
+            }
+            try (ControlChannel oneTooMany = ControlChannel.connect(path, TIMEOUT)) {
+                assertThat(oneTooMany.receiveMessage(TIMEOUT)).isEqualTo(new Refused(
+                        "too many control connections (at most " + ControlServer.MAX_CONNECTIONS + " at once); try again"));
+            }
+        } finally {
+            idle.forEach(ControlChannel::close);
+        }
+        try (ControlChannel client = ControlChannel.connect(path, TIMEOUT)) {
+            assertThat(client.request(new StatusRequest(), TIMEOUT)).isEqualTo(status());
         }
     }
 

@@ -163,6 +163,30 @@ class MessageCodecTest {
     }
 
     @Test
+    void decode_statusWithAStateNoBatonKnows_refusedNamingIt() {
+        byte[] status = MessageCodec.encode(new StatusReply(1, "svc", "in-process", "serving", List.of(), List.of(),
+                "none"));
+        String text = new String(status, java.nio.charset.StandardCharsets.ISO_8859_1).replace("serving", "servinG");
+
+        assertRefused(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "unknown state 'servinG'");
+    }
+
+    @Test
+    void statusReply_listenersAndProcesses_travelAsTheStatusShowsThem() throws ProtocolException {
+        StatusReply reply = new StatusReply(7, "svc", "supervised", "reloading",
+                List.of(new Message.ListenerSpec("http", "unix:/run/a=b.sock")),
+                List.of(new Message.ProcessInfo(8, 2, "draining", 1_700_000_000_123L)), "none");
+
+        dev.baton.ServiceStatus status = ((StatusReply) MessageCodec.decode(MessageCodec.encode(reply))).status();
+
+        assertThat(status.mode()).isEqualTo(dev.baton.ServiceStatus.Mode.SUPERVISED);
+        assertThat(status.state()).isEqualTo(dev.baton.ServiceStatus.State.RELOADING);
+        assertThat(status.listeners()).containsExactly("http=unix:/run/a=b.sock");
+        assertThat(status.processes()).containsExactly(new dev.baton.ServiceStatus.ProcessStatus(8, 2,
+                dev.baton.ServiceStatus.State.DRAINING, java.time.Instant.ofEpochMilli(1_700_000_000_123L)));
+    }
+
+    @Test
     void encode_stringLongerThanItsBound_refused() {
         assertThatThrownBy(() -> MessageCodec.encode(new Refused("é".repeat(2049))))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -180,7 +204,7 @@ class MessageCodecTest {
     void encode_messageLargerThanMaxBytes_refusedNamingItsSize() {
         List<Message.ListenerSpec> listeners = java.util.Collections.nCopies(
                 MessageCodec.MAX_LIST_SIZE, new Message.ListenerSpec("n".repeat(4096), ":80"));
-        StatusReply huge = new StatusReply(1, "svc", "m", "s", listeners, List.of(), "");
+        StatusReply huge = new StatusReply(1, "svc", "supervised", "serving", listeners, List.of(), "");
 
         assertThatThrownBy(() -> MessageCodec.encode(huge))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -1,0 +1,109 @@
+package dev.baton;
+
+import dev.baton.internal.control.ControlChannel;
+import dev.baton.internal.control.ControlServer;
+import dev.baton.internal.control.HandoverHandler;
+import dev.baton.internal.control.Refusals;
+import dev.baton.internal.os.PeerCredentials;
+import dev.baton.internal.protocol.Message;
+import dev.baton.internal.protocol.Message.Handover;
+import dev.baton.internal.protocol.Message.ProcessInfo;
+import dev.baton.internal.protocol.Message.ReadyNotice;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The predecessor's side of the handover, on the successor's control connection: hands it the listeners,
+ * the control socket and this process's standard output and error; waits for its ready notice; commits
+ * (this generation drains) or refuses if the upgrade was settled otherwise meanwhile.
+ *
+ * <p>Stateless: the upgrade's state is {@link GenerationStates}'s and {@link PendingUpgrade}'s. Runs on the
+ * thread {@link ControlServer} gives a handover, for up to the ready timeout.
+ */
+final class HandoverToSuccessor implements HandoverHandler {
+
+    private static final Logger LOG = System.getLogger("dev.baton");
+    private static final Duration READY_MARGIN = Duration.ofSeconds(1);
+
+    private final GenerationStates states;
+    private final OldGenerations oldGenerations;
+    private final ListenerSet listeners;
+    private final Supplier<ControlServer> controlServer;
+    private final Consumer<String> startDrain;
+    private final ProcessInfo self;
+    private final String name;
+    private final Duration readyTimeout;
+    private final String logPrefix;
+
+    /**
+     * @param self this generation as its successor lists it among the draining ones
+     * @param startDrain starts this generation's drain once the successor serves, saying why
+     */
+    HandoverToSuccessor(GenerationStates states, OldGenerations oldGenerations, ListenerSet listeners,
+            Supplier<ControlServer> controlServer, Consumer<String> startDrain, ProcessInfo self, String name,
+            Duration readyTimeout, String logPrefix) {
+        this.states = states;
+        this.oldGenerations = oldGenerations;
+        this.listeners = listeners;
+        this.controlServer = controlServer;
+        this.startDrain = startDrain;
+        this.self = self;
+        this.name = name;
+        this.readyTimeout = readyTimeout;
+        this.logPrefix = logPrefix;
+    }
+
+    @Override
+    public void handover(ControlChannel channel, PeerCredentials peer, Message.HandoverRequest request)
+            throws IOException {
+        Optional<PendingUpgrade> claimed = states.claimHandover(peer.pid());
+        if (claimed.isEmpty()) {
+            LOG.log(Level.WARNING, logPrefix + "refused a handover to pid " + peer.pid() + ": no upgrade waits for it");
+            channel.send(new Message.Refused(Refusals.noUpgradeWaitsFor(peer.pid())));
+            return;
+        }
+        PendingUpgrade upgrade = claimed.get();
+        ControlServer server = controlServer.get();
+        List<ProcessInfo> draining = new ArrayList<>(oldGenerations.stillDraining());
+        draining.add(self);
+        int[] listenerFds = listeners.descriptors();
+        // The layout Handover documents: the listeners, the control listener, standard output and error.
+        int[] fds = Arrays.copyOf(listenerFds, listenerFds.length + 3);
+        fds[listenerFds.length] = server.descriptor();
+        fds[listenerFds.length + 1] = 1;
+        fds[listenerFds.length + 2] = 2;
+        channel.send(new Handover(name, upgrade.generation, listeners.specs(), draining), fds);
+        LOG.log(Level.DEBUG, () -> logPrefix + "handed " + fds.length + " descriptors to pid " + peer.pid());
+        Message notice;
+        try {
+            notice = channel.receiveMessage(readyTimeout.minus(upgrade.elapsed()).plus(READY_MARGIN));
+        } catch (IOException e) {
+            upgrade.settleFailed("broke off the handover (" + e.getMessage() + ")");
+            return;
+        }
+        if (!(notice instanceof ReadyNotice)) {
+            upgrade.settleFailed("sent " + notice.getClass().getSimpleName() + " instead of ready");
+            channel.send(new Message.Refused("expected ready, got " + notice.getClass().getSimpleName()));
+            return;
+        }
+        // Control connections taken from here on wait for the successor instead of reaching a
+        // generation that is about to drain (and would refuse a reload).
+        server.pause();
+        if (!states.commit(upgrade)) {
+            server.resume();
+            channel.send(new Message.Refused("too late: the successor " + upgrade.settlement().join().reason()));
+            return;
+        }
+        channel.send(new Message.ReadyAck());
+        server.close();
+        startDrain.accept("generation " + upgrade.generation + " (pid " + peer.pid() + ") is serving");
+    }
+}

@@ -1,0 +1,28 @@
+package dev.baton;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** A successor generation this one started: a {@link SuccessorProcess}, or a fake in the state-machine tests. */
+interface Successor {
+
+    long pid();
+
+    /** Completes when it has exited. */
+    CompletableFuture<?> onExit();
+
+    boolean isAlive();
+
+    /**
+     * Stops it: SIGTERM, then SIGKILL if it has not exited within {@code grace}; returns once it has exited
+     * and been reaped.
+     */
+    void stop(Duration grace, String logPrefix);
+
+    /** How it exited, such as {@code "exited with status 1"}; call after it exited. */
+    String exitDescription();
+
+    /** Its last lines of output. */
+    List<String> lastLines();
+}

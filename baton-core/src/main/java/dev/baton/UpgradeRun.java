@@ -1,0 +1,93 @@
+package dev.baton;
+
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The predecessor's run of one upgrade: starts the successor, waits until it is ready or has failed
+ * (exited, crashed, not ready within the ready timeout, stopped), stops a failed one, and words the
+ * outcome. Holds no state of its own beyond its settings: the upgrade's is in {@link PendingUpgrade}.
+ */
+final class UpgradeRun {
+
+    private static final Logger LOG = System.getLogger("dev.baton");
+    /** What a successor must not inherit: systemd's passed listeners are this process's, not its. */
+    private static final List<String> NOT_INHERITED = List.of("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES");
+
+    private final SuccessorLauncher launcher;
+    private final GenerationClock clock;
+    private final List<String> command;
+    private final Path controlPath;
+    private final long pid;
+    private final int generation;
+    private final Duration readyTimeout;
+    private final Duration stopTimeout;
+    private final String logPrefix;
+
+    UpgradeRun(SuccessorLauncher launcher, GenerationClock clock, List<String> command, Path controlPath, long pid,
+            int generation, BatonOptions options, String logPrefix) {
+        this.launcher = launcher;
+        this.clock = clock;
+        this.command = command;
+        this.controlPath = controlPath;
+        this.pid = pid;
+        this.generation = generation;
+        this.readyTimeout = options.readyTimeout();
+        this.stopTimeout = options.stopTimeout();
+        this.logPrefix = logPrefix;
+    }
+
+    /** Runs {@code upgrade} to its end; the handover, on a control connection, settles it as ready. */
+    UpgradeResult run(PendingUpgrade upgrade) {
+        Successor successor;
+        try {
+            successor = launcher.launch(command, Map.of(PredecessorLink.SOCKET_VARIABLE, controlPath.toString(),
+                    PredecessorLink.PID_VARIABLE, Long.toString(pid)), NOT_INHERITED);
+        } catch (IOException e) {
+            return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, 0, upgrade.generation, upgrade.elapsed(),
+                    "cannot start the successor " + command + ": " + e.getMessage() + "; " + stillServing(),
+                    List.of());
+        }
+        upgrade.started(successor);
+        LOG.log(Level.INFO, logPrefix + "started successor pid " + successor.pid() + " (generation "
+                + upgrade.generation + ")");
+        successor.onExit().thenRun(() -> upgrade.settleFailed(successor.exitDescription() + " before it was ready"));
+        clock.schedule(readyTimeout, () -> upgrade.settleFailed("was not ready within " + seconds(readyTimeout)));
+        PendingUpgrade.Settlement settlement;
+        try {
+            settlement = upgrade.settlement().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            upgrade.settleFailed("the upgrade was interrupted");
+            settlement = upgrade.settlement().join();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e); // never completed exceptionally
+        }
+        Duration elapsed = upgrade.elapsed();
+        if (settlement.ready()) {
+            return new UpgradeResult(UpgradeResult.Outcome.SUCCEEDED, pid, successor.pid(), upgrade.generation, elapsed,
+                    "generation " + upgrade.generation + " (pid " + successor.pid() + ") is ready after "
+                    + elapsed.toMillis() + " ms; generation " + generation + " (pid " + pid + ") drains", List.of());
+        }
+        boolean wasRunning = successor.isAlive();
+        successor.stop(stopTimeout, logPrefix);
+        String exit = wasRunning ? "; stopped it (" + successor.exitDescription() + ")" : "";
+        return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, successor.pid(), upgrade.generation, elapsed,
+                "successor pid " + successor.pid() + " (generation " + upgrade.generation + ") "
+                + settlement.reason() + exit + "; " + stillServing(), successor.lastLines());
+    }
+
+    private String stillServing() {
+        return "still serving as pid " + pid + " (generation " + generation + ")";
+    }
+
+    /** {@code 60s}, or {@code 1500ms} for what is not a whole number of seconds. */
+    static String seconds(Duration duration) {
+        return duration.toMillis() % 1000 == 0 ? duration.toSeconds() + "s" : duration.toMillis() + "ms";
+    }
+}

@@ -1,0 +1,233 @@
+package dev.baton;
+
+import dev.baton.internal.protocol.Message.ProcessInfo;
+import dev.baton.internal.service.ExitDescription;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/**
+ * Generations of one service inside the test JVM: the first one cold-started, each successor "launched"
+ * as another {@link Lifecycle} on a thread of its own that speaks the real handover protocol over the real
+ * control socket. Nothing of the kernel is faked; only the process boundary is: every generation has this
+ * JVM's pid (so the predecessor's peer check passes), and a successor's exit is a future.
+ *
+ * <p>What each launched successor does is scripted with {@link #next}; the application in each
+ * generation listens on {@code http} (127.0.0.1, any port), registers a server and, if scripted so, calls
+ * ready().
+ */
+final class FakeGenerations implements SuccessorLauncher, OldGenerations.Liveness {
+
+    /** What a launched successor does. */
+    enum Script {
+        /** Takes over and calls ready(). */
+        READY,
+        /** Exits with status 2 before it even connects. */
+        EXITS,
+        /** Takes the handover, then dies (SIGKILL) before ready(). */
+        CRASHES,
+        /** Takes the handover and never calls ready(); stopped with status 143. */
+        HANGS
+    }
+
+    static final long PID = ProcessHandle.current().pid();
+    static final String ADDRESS = "127.0.0.1:0";
+
+    final ManualClock clock = new ManualClock();
+    final List<Lifecycle> generations = new CopyOnWriteArrayList<>();
+    final List<FakeServer> servers = new CopyOnWriteArrayList<>();
+    final List<FakeSuccessor> launched = new CopyOnWriteArrayList<>();
+    private final BatonOptions options;
+    private final Supplier<FakeServer> newServer;
+    private final Deque<Script> scripts = new ArrayDeque<>();
+
+    FakeGenerations(BatonOptions options, Supplier<FakeServer> newServer) {
+        this.options = options;
+        this.newServer = newServer;
+    }
+
+    static BatonOptions options(Path controlDirectory) {
+        return BatonOptions.defaults().withName("svc").withControlDirectory(controlDirectory)
+                .withControlTimeout(Duration.ofSeconds(5));
+    }
+
+    /** Scripts the next launched successor. */
+    synchronized FakeGenerations next(Script script) {
+        scripts.addLast(script);
+        return this;
+    }
+
+    /** Starts the first generation, cold, and makes it serve. */
+    Lifecycle coldStart() throws IOException {
+        return coldStart(Map.of());
+    }
+
+    Lifecycle coldStart(Map<String, String> variables) throws IOException {
+        Lifecycle first = open(variables);
+        first.ready();
+        return first;
+    }
+
+    /** Opens a generation with {@code variables}, listens and registers a server, but does not call ready(). */
+    Lifecycle open(Map<String, String> variables) throws IOException {
+        ProcessEnvironment environment = new ProcessEnvironment(variables, PID, PID, System.currentTimeMillis(),
+                List.of("fake-app", "--serve"));
+        Lifecycle lifecycle = Lifecycle.create(options, new Lifecycle.Host(environment, this, clock, this));
+        try {
+            lifecycle.listeners().listen("http", ListenAddress.parse(ADDRESS));
+        } catch (IOException | RuntimeException e) {
+            lifecycle.abandon();
+            throw e;
+        }
+        FakeServer server = newServer.get();
+        lifecycle.register(server);
+        servers.add(server);
+        generations.add(lifecycle);
+        return lifecycle;
+    }
+
+    /** The one successor launched, once it has been. */
+    FakeSuccessor launchedOne() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !launched.isEmpty());
+        if (launched.size() != 1) {
+            throw new AssertionError(launched.size() + " successors were launched, not one");
+        }
+        return launched.getFirst();
+    }
+
+    Lifecycle generation(int number) {
+        return generations.stream().filter(g -> g.generation() == number).findFirst()
+                .orElseThrow(() -> new AssertionError("no generation " + number + " among " + generations.size()));
+    }
+
+    /** Stops every generation and successor still alive, for the end of a test. */
+    void stopAll() {
+        for (FakeSuccessor successor : launched) {
+            successor.stop(Duration.ZERO, "[test] ");
+        }
+        for (Lifecycle generation : generations) {
+            generation.stop(true, "the end of the test");
+            generation.abandon();
+        }
+    }
+
+    @Override
+    public synchronized Successor launch(List<String> command, Map<String, String> add, List<String> remove) {
+        Script script = scripts.isEmpty() ? Script.READY : scripts.removeFirst();
+        Map<String, String> variables = new HashMap<>(add);
+        remove.forEach(variables::remove);
+        FakeSuccessor successor = new FakeSuccessor(script, variables);
+        launched.add(successor);
+        return successor;
+    }
+
+    // ---- liveness of old generations, by generation number (they all share this JVM's pid) -------------
+
+    @Override
+    public boolean isRunning(ProcessInfo generation) {
+        return generations.stream().anyMatch(g -> g.generation() == generation.generation()
+                && g.state() != GenerationState.STOPPED);
+    }
+
+    @Override
+    public void hammer(ProcessInfo generation) {
+        generations.stream().filter(g -> g.generation() == generation.generation())
+                .forEach(g -> g.stop(false, "SIGTERM")); // what the signal handler does
+    }
+
+    /** A successor "process": a lifecycle run on a thread as its script says. */
+    final class FakeSuccessor implements Successor {
+
+        final Script script;
+        final CompletableFuture<Lifecycle> tookHandover = new CompletableFuture<>();
+        private final Map<String, String> variables;
+        private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        private volatile Lifecycle lifecycle;
+        private boolean running;
+
+        FakeSuccessor(Script script, Map<String, String> variables) {
+            this.script = script;
+            this.variables = variables;
+        }
+
+        /**
+         * Starts the script once the predecessor watches this exit: a real successor, a JVM, is never
+         * quicker than that.
+         */
+        @Override
+        public synchronized CompletableFuture<?> onExit() {
+            if (!running) {
+                running = true;
+                Thread.ofPlatform().daemon().name("fake-successor").start(this::run);
+            }
+            return exit;
+        }
+
+        private void run() {
+            if (script == Script.EXITS) {
+                exit.complete(2);
+                return;
+            }
+            try {
+                lifecycle = open(variables);
+                tookHandover.complete(lifecycle);
+                switch (script) {
+                    case READY -> lifecycle.ready();
+                    case CRASHES -> {
+                        exit.complete(128 + 9);
+                        gone(lifecycle);
+                    }
+                    case HANGS, EXITS -> { }
+                }
+            } catch (IOException | RuntimeException e) {
+                tookHandover.completeExceptionally(e);
+                exit.complete(1);
+            }
+        }
+
+        /** A successor that never served is gone: what it held is closed, and it is no generation any more. */
+        private void gone(Lifecycle successor) {
+            generations.remove(successor);
+            successor.abandon();
+        }
+
+        @Override
+        public long pid() {
+            return PID;
+        }
+
+        @Override
+        public boolean isAlive() {
+            return !exit.isDone();
+        }
+
+        @Override
+        public void stop(Duration grace, String logPrefix) {
+            if (exit.complete(143)) {
+                Lifecycle started = lifecycle;
+                if (started != null && started.state() == GenerationState.STARTING) {
+                    gone(started);
+                }
+            }
+        }
+
+        @Override
+        public String exitDescription() {
+            return ExitDescription.ofExitValue(exit.getNow(-1));
+        }
+
+        @Override
+        public List<String> lastLines() {
+            return new ArrayList<>(List.of("fake successor: " + script));
+        }
+    }
+}

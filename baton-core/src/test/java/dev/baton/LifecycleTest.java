@@ -1,0 +1,275 @@
+package dev.baton;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.FakeGenerations.Script;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lifecycle's state machine, driven in this JVM: generations are {@link Lifecycle}s on a manual clock,
+ * successors are launched by {@link FakeGenerations} and hand over through the real control socket.
+ * No JVM is started; each test takes milliseconds.
+ */
+@Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class LifecycleTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    @TempDir
+    Path temp;
+
+    private FakeGenerations service;
+
+    private FakeGenerations service(BatonOptions options, java.util.function.Supplier<FakeServer> servers) {
+        service = new FakeGenerations(options, servers);
+        return service;
+    }
+
+    private FakeGenerations service() {
+        return service(FakeGenerations.options(temp), FakeServer::idle);
+    }
+
+    @AfterEach
+    void stopEverything() {
+        if (service != null) {
+            service.stopAll();
+        }
+    }
+
+    @Test
+    void ready_coldStart_servesAndStartsItsServers() throws IOException {
+        Lifecycle first = service().coldStart();
+
+        assertThat(first.state()).isEqualTo(GenerationState.SERVING);
+        assertThat(first.generation()).isEqualTo(1);
+        assertThat(service.servers.getFirst().accepting()).isTrue();
+        ServiceStatus status = first.status();
+        assertThat(status.mode()).isEqualTo(ServiceStatus.Mode.IN_PROCESS);
+        assertThat(status.state()).isEqualTo(ServiceStatus.State.SERVING);
+        assertThat(status.listeners()).singleElement().asString().startsWith("http=127.0.0.1:");
+    }
+
+    @Test
+    void ready_calledFromSeveralThreadsAtOnce_exactlyOneSucceeds() throws Exception {
+        Lifecycle first = service().open(Map.of());
+        int callers = 8;
+        CountDownLatch go = new CountDownLatch(1);
+        AtomicInteger succeeded = new AtomicInteger();
+        List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < callers; i++) {
+            threads.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                    first.ready();
+                    succeeded.incrementAndGet();
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread thread : threads) {
+            thread.join(WAIT);
+        }
+
+        assertThat(succeeded).hasValue(1);
+        assertThat(failures).hasSize(callers - 1).allSatisfy(failure -> assertThat(failure)
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("call it once"));
+        assertThat(service.servers.getFirst().acceptingCalls).hasValue(1);
+        assertThat(first.state()).isEqualTo(GenerationState.SERVING);
+    }
+
+    @Test
+    void upgrade_successorReady_newServesAndOldDrains() throws Exception {
+        Lifecycle first = service().next(Script.READY).coldStart();
+
+        UpgradeResult result = first.upgrade("the test");
+
+        assertThat(result.outcome()).as("%s", result).isEqualTo(UpgradeResult.Outcome.SUCCEEDED);
+        assertThat(result.successorGeneration()).isEqualTo(2);
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+        Lifecycle second = service.generation(2);
+        await().atMost(WAIT).until(() -> second.state() == GenerationState.SERVING);
+        assertThat(service.servers.get(0).drainCalls).hasValue(1);
+        assertThat(service.servers.get(1).accepting()).isTrue();
+        ServiceStatus status = BatonControl.at(first.controlPath()).status();
+        assertThat(status.processes()).extracting(ServiceStatus.ProcessStatus::generation).containsExactly(2);
+        assertThat(status.lastReload()).contains("generation 2", "took over from pid " + FakeGenerations.PID);
+    }
+
+    @Test
+    void upgrade_successorExitsBeforeReady_oldKeepsServing() throws IOException {
+        Lifecycle first = service().next(Script.EXITS).coldStart();
+
+        UpgradeResult result = first.upgrade("the test");
+
+        assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
+        assertThat(result.message()).contains("exited with status 2 before it was ready",
+                "still serving as pid " + FakeGenerations.PID + " (generation 1)");
+        assertThat(first.state()).isEqualTo(GenerationState.SERVING);
+        assertThat(service.servers.getFirst().accepting()).isTrue();
+        assertThat(first.upgrade("the next attempt").succeeded()).as("the next attempt may come at once").isTrue();
+    }
+
+    @Test
+    void upgrade_successorCrashesAfterTheHandover_oldKeepsServing() throws IOException {
+        Lifecycle first = service().next(Script.CRASHES).coldStart();
+
+        UpgradeResult result = first.upgrade("the test");
+
+        assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
+        assertThat(result.message()).contains("exited with status 137 (128 + 9, SIGKILL) before it was ready");
+        assertThat(result.lastOutput()).containsExactly("fake successor: CRASHES");
+        assertThat(first.state()).isEqualTo(GenerationState.SERVING);
+        assertThat(first.upgrade("the next attempt").succeeded()).isTrue();
+    }
+
+    @Test
+    void upgrade_successorNotReadyWithinTheReadyTimeout_stoppedAndOldKeepsServing() throws Exception {
+        Lifecycle first = service().next(Script.HANGS).coldStart();
+
+        CompletableFuture<UpgradeResult> upgrade = CompletableFuture.supplyAsync(() -> first.upgrade("the test"));
+        service.launchedOne().tookHandover.get();
+        service.clock.advance(BatonOptions.DEFAULT_READY_TIMEOUT.plusSeconds(1));
+        UpgradeResult result = upgrade.get();
+
+        assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
+        assertThat(result.message()).contains("was not ready within 60s; stopped it (exited with status 143 (128 + 15, "
+                + "SIGTERM))");
+        assertThat(service.launchedOne().isAlive()).isFalse();
+        assertThat(first.state()).isEqualTo(GenerationState.SERVING);
+        assertThat(first.upgrade("the next attempt").succeeded()).isTrue();
+    }
+
+    @Test
+    void upgrade_backToBack_eachGenerationHandsOverToTheNext() throws Exception {
+        Lifecycle first = service().coldStart();
+        String bound = first.listeners().active().getFirst().boundAddress();
+
+        assertThat(first.upgrade("the first").succeeded()).isTrue();
+        Lifecycle second = service.generation(2);
+        await().atMost(WAIT).until(() -> second.state() == GenerationState.SERVING);
+        assertThat(second.upgrade("the second").succeeded()).isTrue();
+        Lifecycle third = service.generation(3);
+        await().atMost(WAIT).until(() -> third.state() == GenerationState.SERVING);
+
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+        assertThat(second.awaitStopped(WAIT)).isTrue();
+        assertThat(third.listeners().active()).singleElement().satisfies(listener ->
+                assertThat(listener.boundAddress()).as("the same socket").isEqualTo(bound));
+    }
+
+    @Test
+    void upgrade_moreGenerationsDrainingThanTheCap_oldestHammered() throws Exception {
+        BatonOptions options = FakeGenerations.options(temp).withMaxDrainingGenerations(1);
+        Lifecycle first = service(options, () -> FakeServer.holdingConnections(3)).coldStart();
+
+        assertThat(first.upgrade("the first").succeeded()).isTrue();
+        Lifecycle second = service.generation(2);
+        await().atMost(WAIT).until(() -> second.state() == GenerationState.SERVING);
+        assertThat(first.state()).isEqualTo(GenerationState.DRAINING);
+        assertThat(second.upgrade("the second").succeeded()).isTrue();
+        Lifecycle third = service.generation(3);
+        await().atMost(WAIT).until(() -> third.state() == GenerationState.SERVING);
+
+        assertThat(first.awaitStopped(WAIT)).as("the oldest, hammered").isTrue();
+        assertThat(first.hammered()).isEqualTo(3);
+        assertThat(second.state()).as("one may drain").isEqualTo(GenerationState.DRAINING);
+    }
+
+    @Test
+    void stop_duringAnUpgrade_successorStoppedThenOldDrains() throws Exception {
+        Lifecycle first = service().next(Script.HANGS).coldStart();
+        CompletableFuture<UpgradeResult> upgrade = CompletableFuture.supplyAsync(() -> first.upgrade("the test"));
+        service.launchedOne().tookHandover.get();
+
+        first.stop(false, "SIGTERM");
+
+        UpgradeResult result = upgrade.get();
+        assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
+        assertThat(result.message()).contains("was stopped: SIGTERM arrived during the upgrade");
+        assertThat(service.launchedOne().isAlive()).isFalse();
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+        assertThat(service.servers.getFirst().drainCalls).hasValue(1);
+    }
+
+    @Test
+    void upgrade_requestedTwiceAtOnce_secondRefusedNamingTheSuccessor() throws Exception {
+        Lifecycle first = service().next(Script.HANGS).coldStart();
+        CompletableFuture<UpgradeResult> upgrade = CompletableFuture.supplyAsync(() -> first.upgrade("the first"));
+        service.launchedOne().tookHandover.get();
+
+        UpgradeResult second = first.upgrade("the second");
+
+        assertThat(second.outcome()).isEqualTo(UpgradeResult.Outcome.REFUSED);
+        assertThat(second.message()).isEqualTo("an upgrade is already under way (successor pid "
+                + FakeGenerations.PID + ")");
+        assertThat(service.launched).hasSize(1);
+        service.clock.advance(BatonOptions.DEFAULT_READY_TIMEOUT.plusSeconds(1));
+        assertThat(upgrade.get().outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
+    }
+
+    @Test
+    void stop_beforeReady_releasesAwaitStoppedAndLeavesTheExitToTheApplication() throws Exception {
+        Lifecycle first = service().open(Map.of());
+
+        first.stop(false, "SIGTERM");
+
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+        assertThat(first.state()).isEqualTo(GenerationState.STOPPED);
+        assertThatThrownBy(first::ready).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("ready() called in state STOPPED");
+        assertThat(service.servers.getFirst().acceptingCalls).hasValue(0);
+    }
+
+    @Test
+    void upgrade_beforeReady_refused() throws IOException {
+        Lifecycle first = service().open(Map.of());
+
+        UpgradeResult result = first.upgrade("the test");
+
+        assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.REFUSED);
+        assertThat(result.message()).isEqualTo("generation 1 is not ready yet");
+    }
+
+    @Test
+    void upgrade_supervisedWorker_refusedNamingTheSupervisor() throws IOException {
+        Lifecycle worker = service().coldStart(Map.of(StartMode.SUPERVISOR_VARIABLE, "4242",
+                StartMode.GENERATION_VARIABLE, "7"));
+
+        UpgradeResult result = worker.upgrade("SIGHUP");
+
+        assertThat(worker.generation()).isEqualTo(7);
+        assertThat(worker.controlPath()).as("a worker has no control socket").isNull();
+        assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.REFUSED);
+        assertThat(result.message()).isEqualTo("this process is a worker of the Baton supervisor pid 4242; reload "
+                + "through the supervisor (baton reload)");
+        assertThat(service.launched).isEmpty();
+    }
+
+    @Test
+    void reload_throughTheControlSocket_answeredByTheDispatcher() throws IOException {
+        Lifecycle first = service().next(Script.EXITS).coldStart();
+
+        UpgradeResult result = BatonControl.at(first.controlPath()).reload(WAIT);
+
+        assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
+        assertThat(result.message()).contains("exited with status 2 before it was ready");
+        assertThat(BatonControl.at(first.controlPath()).status().lastReload()).isEqualTo(result.message());
+    }
+}
