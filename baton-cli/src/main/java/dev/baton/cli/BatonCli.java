@@ -11,10 +11,9 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = BatonCli.Version.class,
         description = "Zero-downtime restarts and binary upgrades for JVM network servers on Linux.",
+        footer = {"", "From a checkout, ./baton also runs the demo's commands (from the demo's own jar, which holds "
+                + "Jetty and the load generator): demo, demo-server, bench."},
         subcommands = {
-            DemoCommand.class,
-            DemoServerCommand.class,
-            BenchCommand.class,
             ReloadCommand.class,
             StatusCommand.class,
             StopCommand.class,

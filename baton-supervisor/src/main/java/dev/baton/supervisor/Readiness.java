@@ -62,7 +62,12 @@ public sealed interface Readiness {
                 return new Notify();
             }
             if (value.startsWith("tcp:")) {
-                return new Tcp(Integer.parseInt(value.substring(4)));
+                String port = value.substring(4);
+                if (!port.matches("\\d{1,5}")) {
+                    throw new IllegalArgumentException("the port '" + port + "' is not a number; write tcp:PORT, "
+                            + "as in tcp:8081 (a port of the worker's own)");
+                }
+                return new Tcp(Integer.parseInt(port));
             }
             if (value.startsWith("delay=")) {
                 return new Delay(SupervisorOptions.parseDuration(value.substring(6)));

@@ -470,10 +470,10 @@ public final class Supervisor {
         } finally {
             lock.unlock();
         }
-        for (int i = 0; i < draining.size() - options.maxDraining(); i++) {
+        for (int i = 0; i < draining.size() - options.maxDrainingGenerations(); i++) {
             Worker oldest = draining.get(i);
             LOG.log(Level.WARNING, logPrefix + draining.size() + " old workers drain, more than the cap of "
-                    + options.maxDraining() + ": SIGKILL to the oldest, " + oldest.describe());
+                    + options.maxDrainingGenerations() + ": SIGKILL to the oldest, " + oldest.describe());
             oldest.kill();
         }
     }
