@@ -46,6 +46,23 @@ record CliRun(int exitCode, String stdout, String stderr) {
         return command;
     }
 
+    /**
+     * A module path that holds the {@code baton} command as named modules: this JVM's copies of baton-core,
+     * the supervisor, the CLI and picocli (each a module: a jar or a classes folder with a module-info).
+     */
+    static String modulePath() {
+        return java.util.stream.Stream.of(dev.baton.Baton.class, dev.baton.supervisor.Supervisor.class,
+                        BatonCli.class, picocli.CommandLine.class)
+                .map(type -> {
+                    try {
+                        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+                    } catch (java.net.URISyntaxException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
+    }
+
     /** Runs {@code baton arguments} with the JVM flags Baton needs. */
     static CliRun baton(Path directory, Path controlDirectory, String... arguments)
             throws IOException, InterruptedException {

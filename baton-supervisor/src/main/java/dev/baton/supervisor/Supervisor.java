@@ -5,6 +5,7 @@ import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.ControlServer;
 import dev.baton.internal.control.ReloadResults;
 import dev.baton.internal.control.ControlSocket;
+import dev.baton.internal.os.Availability;
 import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.PeerCredentials;
@@ -171,6 +172,7 @@ public final class Supervisor {
      *     service of that name runs; the message says what to do
      */
     public static Supervisor open(SupervisorOptions options, PrintStream out, PrintStream err) throws IOException {
+        Availability.ensureSupervisorAvailable(); // before anything starts: what is missing, not an UnsatisfiedLinkError
         Map<String, String> environment = System.getenv();
         String carried = environment.get(SupervisorState.VARIABLE);
         if (carried != null) {
