@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 /**
  * What a supervisor runs and how: a validated record with named defaults. Build one with
  * {@link #builder(List)}; the settings the in-process mode has too ({@link BatonOptions}) carry the same
- * names and defaults here.
+ * names, defaults and checks here. The supervisor's stop grace and control timeout are its own (10 s
+ * each; see the README).
  *
  * <pre>{@code
  * SupervisorOptions options = SupervisorOptions.builder(List.of("java", "-jar", "app.jar"))
@@ -29,27 +30,23 @@ import java.util.regex.Pattern;
  * @param readiness how a worker tells it is ready
  * @param readyTimeout how long a new worker may take to be ready before it is stopped (default 60 s)
  * @param drainTimeout how long an old worker may drain after SIGTERM before SIGKILL (default 30 s)
- * @param stopTimeout how long a failed new worker has to exit after SIGTERM before SIGKILL (default 10 s)
  * @param maxDrainingGenerations how many old workers may drain at once; the oldest is killed past it
  *     (default 2)
  * @param pidFile where to keep the supervisor's pid, or null
  * @param controlDirectory the control directory, or null for the default ({@code $BATON_CONTROL_DIR},
  *     {@code $XDG_RUNTIME_DIR/baton}, {@code /tmp/baton-<uid>})
  * @param backlog the listen backlog of sockets the supervisor binds (default 4096)
- * @param controlTimeout the longest wait for a control message from a peer (default 5 s)
  */
 public record SupervisorOptions(String name, Map<String, ListenAddress> listeners, List<String> command,
-        Readiness readiness, Duration readyTimeout, Duration drainTimeout, Duration stopTimeout,
-        int maxDrainingGenerations, Path pidFile, Path controlDirectory, int backlog, Duration controlTimeout) {
+        Readiness readiness, Duration readyTimeout, Duration drainTimeout, int maxDrainingGenerations, Path pidFile,
+        Path controlDirectory, int backlog) {
 
     public static final String DEFAULT_NAME = BatonOptions.DEFAULT_NAME;
     public static final Readiness DEFAULT_READINESS = new Readiness.Notify();
     public static final Duration DEFAULT_READY_TIMEOUT = BatonOptions.DEFAULT_READY_TIMEOUT;
     public static final Duration DEFAULT_DRAIN_TIMEOUT = BatonOptions.DEFAULT_DRAIN_TIMEOUT;
-    public static final Duration DEFAULT_STOP_TIMEOUT = BatonOptions.DEFAULT_STOP_TIMEOUT;
     public static final int DEFAULT_MAX_DRAINING_GENERATIONS = BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS;
     public static final int DEFAULT_BACKLOG = BatonOptions.DEFAULT_BACKLOG;
-    public static final Duration DEFAULT_CONTROL_TIMEOUT = BatonOptions.DEFAULT_CONTROL_TIMEOUT;
 
     private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -75,8 +72,7 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
         }
         // The settings both modes share are checked by the one set of rules, with the same messages.
         BatonOptions.builder().name(name).readyTimeout(readyTimeout).drainTimeout(drainTimeout)
-                .stopTimeout(stopTimeout).maxDrainingGenerations(maxDrainingGenerations).backlog(backlog)
-                .controlTimeout(controlTimeout).build();
+                .maxDrainingGenerations(maxDrainingGenerations).backlog(backlog).build();
     }
 
     /** A builder for {@code command} that starts from every default and no listener. */
@@ -145,12 +141,10 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
         private Readiness readiness = DEFAULT_READINESS;
         private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
         private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private int maxDrainingGenerations = DEFAULT_MAX_DRAINING_GENERATIONS;
         private Path pidFile;
         private Path controlDirectory;
         private int backlog = DEFAULT_BACKLOG;
-        private Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
 
         private Builder(List<String> command) {
             this.command = new ArrayList<>(Objects.requireNonNull(command, "command"));
@@ -163,12 +157,10 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
             readiness = from.readiness;
             readyTimeout = from.readyTimeout;
             drainTimeout = from.drainTimeout;
-            stopTimeout = from.stopTimeout;
             maxDrainingGenerations = from.maxDrainingGenerations;
             pidFile = from.pidFile;
             controlDirectory = from.controlDirectory;
             backlog = from.backlog;
-            controlTimeout = from.controlTimeout;
         }
 
         public Builder name(String value) {
@@ -204,11 +196,6 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
             return this;
         }
 
-        public Builder stopTimeout(Duration value) {
-            stopTimeout = value;
-            return this;
-        }
-
         public Builder maxDrainingGenerations(int value) {
             maxDrainingGenerations = value;
             return this;
@@ -229,19 +216,14 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
             return this;
         }
 
-        public Builder controlTimeout(Duration value) {
-            controlTimeout = value;
-            return this;
-        }
-
         /**
          * The options, checked.
          *
          * @throws IllegalArgumentException naming the setting and the value that is wrong
          */
         public SupervisorOptions build() {
-            return new SupervisorOptions(name, listeners, command, readiness, readyTimeout, drainTimeout, stopTimeout,
-                    maxDrainingGenerations, pidFile, controlDirectory, backlog, controlTimeout);
+            return new SupervisorOptions(name, listeners, command, readiness, readyTimeout, drainTimeout,
+                    maxDrainingGenerations, pidFile, controlDirectory, backlog);
         }
     }
 }

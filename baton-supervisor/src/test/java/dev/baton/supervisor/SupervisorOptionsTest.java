@@ -22,10 +22,8 @@ class SupervisorOptionsTest {
         assertThat(supervised.name()).isEqualTo(inProcess.name());
         assertThat(supervised.readyTimeout()).isEqualTo(inProcess.readyTimeout());
         assertThat(supervised.drainTimeout()).isEqualTo(inProcess.drainTimeout());
-        assertThat(supervised.stopTimeout()).isEqualTo(inProcess.stopTimeout());
         assertThat(supervised.maxDrainingGenerations()).isEqualTo(inProcess.maxDrainingGenerations());
         assertThat(supervised.backlog()).isEqualTo(inProcess.backlog()).isEqualTo(4096);
-        assertThat(supervised.controlTimeout()).isEqualTo(inProcess.controlTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
