@@ -5,11 +5,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * How a Baton service behaves: its name, files and timeouts. Start from {@link #defaults()} and
- * change what you need with the {@code with...} methods; every value is checked when set, and an
- * invalid one is refused with a message that names the setting and the value.
+ * How a Baton service behaves: its name, files and timeouts. Build one with {@link #builder()}, or take
+ * {@link #defaults()} and change one setting with a {@code with...} method; every value is checked, and
+ * an invalid one is refused with a message that names the setting and the value:
+ *
+ * <pre>{@code
+ * BatonOptions options = BatonOptions.builder().name("shop").pidFile(Path.of("/run/shop.pid")).build();
+ * }</pre>
+ *
+ * <p>The supervised mode ({@code baton run}) has the same settings under the same names and defaults.
  *
  * @param name the service's name: its control socket is {@code <controlDirectory>/<name>.sock}, and
  *     {@code baton reload --name <name>} finds it (default {@value #DEFAULT_NAME})
@@ -46,6 +54,8 @@ public record BatonOptions(
     public static final int DEFAULT_BACKLOG = 4096;
     public static final Duration DEFAULT_CONTROL_TIMEOUT = Duration.ofSeconds(5);
 
+    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+
     /**
      * Checks every value.
      *
@@ -58,64 +68,59 @@ public record BatonOptions(
         positive("drainTimeout", drainTimeout);
         positive("stopTimeout", stopTimeout);
         positive("controlTimeout", controlTimeout);
-        if (maxDrainingGenerations < 1) {
-            throw new IllegalArgumentException(
-                    "maxDrainingGenerations must be at least 1, not " + maxDrainingGenerations);
-        }
-        if (backlog < 1) {
-            throw new IllegalArgumentException("backlog must be at least 1, not " + backlog);
-        }
+        atLeastOne("maxDrainingGenerations", maxDrainingGenerations);
+        atLeastOne("backlog", backlog);
     }
 
     /** The defaults: name {@value #DEFAULT_NAME}, no pidfile, and the timeouts above. */
     public static BatonOptions defaults() {
-        return new BatonOptions(DEFAULT_NAME, null, null, DEFAULT_READY_TIMEOUT, DEFAULT_DRAIN_TIMEOUT,
-                DEFAULT_STOP_TIMEOUT, DEFAULT_MAX_DRAINING_GENERATIONS, DEFAULT_BACKLOG, DEFAULT_CONTROL_TIMEOUT);
+        return builder().build();
+    }
+
+    /** A builder that starts from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder that starts from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public BatonOptions withName(String value) {
-        return new BatonOptions(value, controlDirectory, pidFile, readyTimeout, drainTimeout, stopTimeout,
-                maxDrainingGenerations, backlog, controlTimeout);
+        return toBuilder().name(value).build();
     }
 
     public BatonOptions withControlDirectory(Path value) {
-        return new BatonOptions(name, value, pidFile, readyTimeout, drainTimeout, stopTimeout,
-                maxDrainingGenerations, backlog, controlTimeout);
+        return toBuilder().controlDirectory(value).build();
     }
 
     public BatonOptions withPidFile(Path value) {
-        return new BatonOptions(name, controlDirectory, value, readyTimeout, drainTimeout, stopTimeout,
-                maxDrainingGenerations, backlog, controlTimeout);
+        return toBuilder().pidFile(value).build();
     }
 
     public BatonOptions withReadyTimeout(Duration value) {
-        return new BatonOptions(name, controlDirectory, pidFile, value, drainTimeout, stopTimeout,
-                maxDrainingGenerations, backlog, controlTimeout);
+        return toBuilder().readyTimeout(value).build();
     }
 
     public BatonOptions withDrainTimeout(Duration value) {
-        return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, value, stopTimeout,
-                maxDrainingGenerations, backlog, controlTimeout);
+        return toBuilder().drainTimeout(value).build();
     }
 
     public BatonOptions withStopTimeout(Duration value) {
-        return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, drainTimeout, value,
-                maxDrainingGenerations, backlog, controlTimeout);
+        return toBuilder().stopTimeout(value).build();
     }
 
     public BatonOptions withMaxDrainingGenerations(int value) {
-        return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, drainTimeout, stopTimeout, value,
-                backlog, controlTimeout);
+        return toBuilder().maxDrainingGenerations(value).build();
     }
 
     public BatonOptions withBacklog(int value) {
-        return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, drainTimeout, stopTimeout,
-                maxDrainingGenerations, value, controlTimeout);
+        return toBuilder().backlog(value).build();
     }
 
     public BatonOptions withControlTimeout(Duration value) {
-        return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, drainTimeout, stopTimeout,
-                maxDrainingGenerations, backlog, value);
+        return toBuilder().controlTimeout(value).build();
     }
 
     /** The pidfile, if one is set. */
@@ -123,10 +128,123 @@ public record BatonOptions(
         return Optional.ofNullable(pidFile);
     }
 
-    private static void positive(String setting, Duration value) {
+    /**
+     * Reads a duration as every Baton setting writes it: a whole number and a unit, {@code 500ms},
+     * {@code 30s}, {@code 2m} or {@code 1h}. A bare number is refused: {@code 30} could mean seconds or
+     * milliseconds.
+     *
+     * @throws IllegalArgumentException naming the text and showing the form
+     */
+    public static Duration parseDuration(String text) {
+        Objects.requireNonNull(text, "duration");
+        Matcher matcher = DURATION.matcher(text.strip());
+        if (!matcher.matches()) {
+            String hint = text.strip().matches("\\d+") ? " (a bare number has no unit)" : "";
+            throw new IllegalArgumentException("invalid duration '" + text + "'" + hint
+                    + ": write a whole number and a unit, as in 500ms, 30s, 2m or 1h");
+        }
+        long value = Long.parseLong(matcher.group(1));
+        return switch (matcher.group(2)) {
+            case "ms" -> Duration.ofMillis(value);
+            case "m" -> Duration.ofMinutes(value);
+            case "h" -> Duration.ofHours(value);
+            default -> Duration.ofSeconds(value);
+        };
+    }
+
+    static void positive(String setting, Duration value) {
         Objects.requireNonNull(value, setting);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(setting + " must be positive, not " + value);
+        }
+    }
+
+    static void atLeastOne(String setting, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(setting + " must be at least 1, not " + value);
+        }
+    }
+
+    /** Collects settings for {@link BatonOptions}; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private String name = DEFAULT_NAME;
+        private Path controlDirectory;
+        private Path pidFile;
+        private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
+        private int maxDrainingGenerations = DEFAULT_MAX_DRAINING_GENERATIONS;
+        private int backlog = DEFAULT_BACKLOG;
+        private Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
+
+        private Builder() {}
+
+        private Builder(BatonOptions from) {
+            name = from.name;
+            controlDirectory = from.controlDirectory;
+            pidFile = from.pidFile;
+            readyTimeout = from.readyTimeout;
+            drainTimeout = from.drainTimeout;
+            stopTimeout = from.stopTimeout;
+            maxDrainingGenerations = from.maxDrainingGenerations;
+            backlog = from.backlog;
+            controlTimeout = from.controlTimeout;
+        }
+
+        public Builder name(String value) {
+            name = value;
+            return this;
+        }
+
+        public Builder controlDirectory(Path value) {
+            controlDirectory = value;
+            return this;
+        }
+
+        public Builder pidFile(Path value) {
+            pidFile = value;
+            return this;
+        }
+
+        public Builder readyTimeout(Duration value) {
+            readyTimeout = value;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration value) {
+            drainTimeout = value;
+            return this;
+        }
+
+        public Builder stopTimeout(Duration value) {
+            stopTimeout = value;
+            return this;
+        }
+
+        public Builder maxDrainingGenerations(int value) {
+            maxDrainingGenerations = value;
+            return this;
+        }
+
+        public Builder backlog(int value) {
+            backlog = value;
+            return this;
+        }
+
+        public Builder controlTimeout(Duration value) {
+            controlTimeout = value;
+            return this;
+        }
+
+        /**
+         * The options, checked.
+         *
+         * @throws IllegalArgumentException naming the setting and the value, if one is out of range
+         * @throws NullPointerException naming the setting, if a required one is null
+         */
+        public BatonOptions build() {
+            return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, drainTimeout, stopTimeout,
+                    maxDrainingGenerations, backlog, controlTimeout);
         }
     }
 }

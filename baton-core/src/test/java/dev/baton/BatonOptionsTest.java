@@ -105,4 +105,45 @@ class BatonOptionsTest {
 
         assertThat(options).isEqualTo(BatonOptions.defaults());
     }
+
+    @Test
+    void builder_setsWhatItIsGiven_andKeepsTheDefaultsForTheRest() {
+        BatonOptions options = BatonOptions.builder().name("shop").pidFile(Path.of("/run/shop.pid"))
+                .drainTimeout(Duration.ofSeconds(7)).build();
+
+        assertThat(options).isEqualTo(new BatonOptions("shop", null, Path.of("/run/shop.pid"),
+                BatonOptions.DEFAULT_READY_TIMEOUT, Duration.ofSeconds(7), BatonOptions.DEFAULT_STOP_TIMEOUT,
+                BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS, BatonOptions.DEFAULT_BACKLOG,
+                BatonOptions.DEFAULT_CONTROL_TIMEOUT));
+        assertThat(options.toBuilder().build()).isEqualTo(options);
+    }
+
+    @Test
+    void builder_invalidValue_isRefusedAtBuildNamingTheSettingAndTheValue() {
+        assertThatThrownBy(() -> BatonOptions.builder().maxDrainingGenerations(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxDrainingGenerations must be at least 1, not 0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("durations")
+    void parseDuration_aNumberAndAUnit_isThatDuration(String text, Duration expected) {
+        assertThat(BatonOptions.parseDuration(text)).isEqualTo(expected);
+    }
+
+    static Stream<Arguments> durations() {
+        return Stream.of(Arguments.of("500ms", Duration.ofMillis(500)), Arguments.of("30s", Duration.ofSeconds(30)),
+                Arguments.of("2m", Duration.ofMinutes(2)), Arguments.of("1h", Duration.ofHours(1)),
+                Arguments.of(" 0s ", Duration.ZERO));
+    }
+
+    @Test
+    void parseDuration_bareNumber_isRefusedShowingTheForm() {
+        assertThatThrownBy(() -> BatonOptions.parseDuration("30"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid duration '30' (a bare number has no unit): write a whole number and a unit, "
+                        + "as in 500ms, 30s, 2m or 1h");
+        assertThatThrownBy(() -> BatonOptions.parseDuration("2 minutes"))
+                .hasMessageStartingWith("invalid duration '2 minutes': write");
+    }
 }

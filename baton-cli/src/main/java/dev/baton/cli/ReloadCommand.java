@@ -15,16 +15,16 @@ final class ReloadCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "90",
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "90s", converter = DurationConverter.class,
             description = "How long to wait for the result (default: ${DEFAULT-VALUE}).")
-    long waitSeconds;
+    Duration wait;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        UpgradeResult result = service.control().reload(Duration.ofSeconds(waitSeconds));
+        UpgradeResult result = service.control().reload(wait);
         if (result.succeeded()) {
             spec.commandLine().getOut().println("reloaded: " + result.message());
             return 0;

@@ -61,18 +61,6 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** Reads {@code 500ms}, {@code 30s}, {@code 2m}. */
-    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return SupervisorOptions.parseDuration(value);
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.TypeConversionException(e.getMessage());
-            }
-        }
-    }
-
     @Option(names = "--name", paramLabel = "NAME", defaultValue = SupervisorOptions.DEFAULT_NAME,
             description = "The service name: its control socket is <control dir>/NAME.sock (default: ${DEFAULT-VALUE}).")
     String name;
@@ -97,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
-    @Option(names = "--max-draining", paramLabel = "N", defaultValue = "2",
+    @Option(names = "--max-draining", paramLabel = "N", defaultValue = "" + SupervisorOptions.DEFAULT_MAX_DRAINING_GENERATIONS,
             description = "How many old workers may drain at once; the oldest is killed past it (default: ${DEFAULT-VALUE}).")
     int maxDraining;
 
@@ -114,14 +102,19 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure();
+        if (maxDraining < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--max-draining must be at least 1 (how many "
+                    + "old workers may drain at once), not " + maxDraining);
+        }
         SupervisorOptions options;
         try {
-            options = SupervisorOptions.of(command).withName(name).withReadiness(readiness)
-                    .withReadyTimeout(readyTimeout).withDrainTimeout(drainTimeout).withMaxDraining(maxDraining)
-                    .withPidFile(pidFile);
+            SupervisorOptions.Builder builder = SupervisorOptions.builder(command).name(name).readiness(readiness)
+                    .readyTimeout(readyTimeout).drainTimeout(drainTimeout).maxDrainingGenerations(maxDraining)
+                    .pidFile(pidFile);
             for (ListenOption option : listen) {
-                options = options.withListener(option.name(), option.address());
+                builder.listener(option.name(), option.address());
             }
+            options = builder.build();
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
         }

@@ -23,9 +23,9 @@ final class UpgradeSupervisorCommand implements Callable<Integer> {
     @Mixin
     ServiceOptions service;
 
-    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to wait for the new program image to answer (default: ${DEFAULT-VALUE}).")
-    long waitSeconds;
+    Duration wait;
 
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -33,7 +33,7 @@ final class UpgradeSupervisorCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SupervisorUpgrade.Result result = SupervisorUpgrade.request(service.control().socket(),
-                Duration.ofSeconds(waitSeconds));
+                wait);
         if (result.succeeded()) {
             spec.commandLine().getOut().println("upgraded: " + result.message());
             return 0;

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +80,31 @@ class BadInputTest {
         assertThat(run.stderr()).as("%s", run)
                 .contains("--add-opens=java.base/sun.nio.ch")
                 .contains("--enable-native-access=ALL-UNNAMED");
+    }
+
+    @Test
+    void run_namedModulesWithoutBatonFlags_exitsOneNamingTheFlagsForModuleDevBaton() throws Exception {
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--module-path", CliRun.modulePath(), "--module", "dev.baton.cli/" + CliRun.MAIN,
+                "run", "--name", "no-flags-" + ProcessHandle.current().pid(), "--listen", "http=127.0.0.1:0",
+                "--", "true");
+
+        CliRun run = CliRun.run(directory, controlDirectory, command);
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(1);
+        assertThat(run.stderr()).as("%s", run)
+                .contains("--enable-native-access=dev.baton")
+                .contains("--add-opens=java.base/sun.nio.ch=dev.baton")
+                .doesNotContain("ALL-UNNAMED");
+    }
+
+    @Test
+    void run_maxDrainingZero_exitsTwoSayingAtLeastOne() throws Exception {
+        CliRun run = CliRun.baton(directory, controlDirectory, "run", "--max-draining", "0", "--listen",
+                "http=127.0.0.1:0", "--", "true");
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.stderr()).as("%s", run).contains("--max-draining must be at least 1", "not 0");
     }
 
     @Test

@@ -25,7 +25,8 @@ class BatonCliTest {
         int exit = execute("--help");
 
         assertThat(exit).as("exit code; stderr: %s", err).isZero();
-        assertThat(out.toString()).contains("Usage: baton").contains("demo ", "reload", "status", "stop");
+        assertThat(out.toString()).contains("Usage: baton").contains("reload", "status", "stop", "run")
+                .contains("./baton also runs the demo's commands").contains("demo, demo-server, bench");
     }
 
     @Test
@@ -50,14 +51,6 @@ class BatonCliTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("--frobnicate");
-    }
-
-    @Test
-    void demoServerWithoutPort_exitsTwoAndNamesTheMissingOption() {
-        int exit = execute("demo-server");
-
-        assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--port");
     }
 
     @Test

@@ -23,9 +23,16 @@ record CliRun(int exitCode, String stdout, String stderr) {
 
     private static final AtomicInteger RUNS = new AtomicInteger();
     static final String MAIN = BatonCli.class.getName();
-    static final List<String> BATON_JVM_FLAGS = SelfCommand.JVM_FLAGS;
+    /** The demo's commands run from the demo's own main, as {@code ./baton} runs them from the demo's jar. */
+    static final String DEMO_MAIN = "dev.baton.demo.cli.DemoCli";
+    static final List<String> DEMO_COMMANDS = List.of("demo", "demo-server", "bench");
+    static final List<String> BATON_JVM_FLAGS =
+            List.of("--enable-native-access=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
 
-    /** The java command of this JVM: its java, the flags Baton needs if {@code batonFlags}, its class path. */
+    /**
+     * The java command of this JVM: its java, the flags Baton needs if {@code batonFlags}, its class path,
+     * and the main that {@code ./baton} picks for the first argument (the demo's for its commands).
+     */
     static List<String> java(boolean batonFlags, String... arguments) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -34,9 +41,26 @@ record CliRun(int exitCode, String stdout, String stderr) {
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(MAIN);
+        command.add(arguments.length > 0 && DEMO_COMMANDS.contains(arguments[0]) ? DEMO_MAIN : MAIN);
         command.addAll(List.of(arguments));
         return command;
+    }
+
+    /**
+     * A module path that holds the {@code baton} command as named modules: this JVM's copies of baton-core,
+     * the supervisor, the CLI and picocli (each a module: a jar or a classes folder with a module-info).
+     */
+    static String modulePath() {
+        return java.util.stream.Stream.of(dev.baton.Baton.class, dev.baton.supervisor.Supervisor.class,
+                        BatonCli.class, picocli.CommandLine.class)
+                .map(type -> {
+                    try {
+                        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+                    } catch (java.net.URISyntaxException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .collect(java.util.stream.Collectors.joining(File.pathSeparator));
     }
 
     /** Runs {@code baton arguments} with the JVM flags Baton needs. */
@@ -62,7 +86,7 @@ record CliRun(int exitCode, String stdout, String stderr) {
         Process process = builder.start();
         try {
             if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                throw new AssertionError("'" + String.join(" ", command.subList(command.indexOf(MAIN), command.size()))
+                throw new AssertionError("'" + String.join(" ", command.subList(command.indexOf("-cp") + 2, command.size()))
                         + "' did not exit within 60 s; its output so far:\n" + Files.readString(out)
                         + Files.readString(err));
             }

@@ -87,7 +87,7 @@ final class DemoServerProcess implements AutoCloseable {
 
     /**
      * Starts the demo server in {@code directory} with {@code configText} in its config file and
-     * {@code extraArguments} (such as {@code --ready-timeout 3}), and waits until it serves.
+     * {@code extraArguments} (such as {@code --ready-timeout 3s}), and waits until it serves.
      */
     static DemoServerProcess start(Path directory, String configText, String... extraArguments)
             throws IOException {

@@ -18,7 +18,7 @@ class RepeatedUpgradeTest {
 
     @Test
     void upgrades_twentyInARow_servingProcessHoldsNoMoreDescriptorsAndNoOldGenerationRuns() throws Exception {
-        try (DemoServerProcess server = DemoServerProcess.start(directory, "", "--drain-timeout", "5")) {
+        try (DemoServerProcess server = DemoServerProcess.start(directory, "", "--drain-timeout", "5s")) {
             List<Long> pids = new ArrayList<>(List.of(server.servingPid()));
             long descriptorsAfterFirst = -1;
             String descriptorsAfterFirstListed = "";

@@ -89,7 +89,7 @@ class RollbackTest {
 
     @Test
     void reload_successorNeverReady_stoppedAfterTheReadyTimeoutAndOldKeepsServing() throws Exception {
-        try (DemoServerProcess server = DemoServerProcess.start(directory, "", "--ready-timeout", "3")) {
+        try (DemoServerProcess server = DemoServerProcess.start(directory, "", "--ready-timeout", "3s")) {
             long oldPid = server.servingPid();
             server.writeConfig("warmup.ms=600000\n");
 

@@ -50,6 +50,31 @@ class RunCommandTest {
     }
 
     @Test
+    void run_tcpReadinessWithoutAPortNumber_isAUsageErrorShowingTheForm() {
+        int status = execute("run", "--listen", "http=:0", "--ready", "tcp:notanumber", "--", "sleep", "1");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("the port 'notanumber' is not a number", "tcp:8081")
+                .doesNotContain("For input string");
+    }
+
+    @Test
+    void run_drainTimeoutAsABareNumber_isAUsageErrorShowingTheForm() {
+        int status = execute("run", "--listen", "http=:0", "--drain-timeout", "30", "--", "sleep", "1");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("--drain-timeout", "invalid duration '30'", "500ms, 30s, 2m or 1h");
+    }
+
+    @Test
+    void reload_waitAsABareNumber_isAUsageErrorShowingTheForm() {
+        int status = execute("reload", "--wait", "90");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("--wait", "invalid duration '90'");
+    }
+
+    @Test
     void run_withoutCommand_isAUsageError() {
         int status = execute("run", "--listen", "http=:0");
 

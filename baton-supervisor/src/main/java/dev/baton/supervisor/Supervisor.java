@@ -4,6 +4,7 @@ import dev.baton.UpgradeResult;
 import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.ControlServer;
 import dev.baton.internal.control.ControlSocket;
+import dev.baton.internal.os.Availability;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.protocol.Message;
 import dev.baton.internal.service.PidFile;
@@ -110,7 +111,7 @@ public final class Supervisor {
                 throw e;
             }
         }
-        this.retirement = new Retirement(options.drainTimeout(), options.maxDraining(), machine, threads, logPrefix);
+        this.retirement = new Retirement(options.drainTimeout(), options.maxDrainingGenerations(), machine, threads, logPrefix);
         this.launcher = new WorkerLauncher(options, controlDirectory, environment, pid, listeners, out, err, logPrefix,
                 machine, reaper, retirement, new ReadinessWatch(options.readiness(), threads), stopRequested);
         this.restarts = new CrashRestarts(machine, launcher, threads);
@@ -131,6 +132,7 @@ public final class Supervisor {
      *     service of that name runs; the message says what to do
      */
     public static Supervisor open(SupervisorOptions options, PrintStream out, PrintStream err) throws IOException {
+        Availability.ensureSupervisorAvailable(); // before anything starts: what is missing, not an UnsatisfiedLinkError
         Map<String, String> environment = System.getenv();
         String value = environment.get(SupervisorState.VARIABLE);
         if (value != null) {

@@ -1,44 +1,54 @@
 package dev.baton.supervisor;
 
+import dev.baton.BatonOptions;
 import dev.baton.ListenAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What a supervisor runs and how: a validated record with named defaults.
+ * What a supervisor runs and how: a validated record with named defaults. Build one with
+ * {@link #builder(List)}; the settings the in-process mode has too ({@link BatonOptions}) carry the same
+ * names, defaults and checks here. The supervisor's stop grace and control timeout are its own (10 s
+ * each; see the README).
+ *
+ * <pre>{@code
+ * SupervisorOptions options = SupervisorOptions.builder(List.of("java", "-jar", "app.jar"))
+ *         .name("shop").listener("http", ListenAddress.parse(":8080")).build();
+ * }</pre>
  *
  * @param name the service name; its control socket is {@code <control dir>/<name>.sock}
  * @param listeners the listeners to bind, by name, in the order the workers get them (fd 3, 4, ...);
  *     a name the supervisor's own {@code LISTEN_FDNAMES} carries is taken from there instead
  * @param command the worker's command and arguments, run again at every reload
  * @param readiness how a worker tells it is ready
- * @param readyTimeout how long a new worker may take to be ready before it is stopped
- * @param drainTimeout how long an old worker may drain after SIGTERM before SIGKILL
- * @param maxDraining how many old workers may drain at once; the oldest is killed past it
+ * @param readyTimeout how long a new worker may take to be ready before it is stopped (default 60 s)
+ * @param drainTimeout how long an old worker may drain after SIGTERM before SIGKILL (default 30 s)
+ * @param maxDrainingGenerations how many old workers may drain at once; the oldest is killed past it
+ *     (default 2)
  * @param pidFile where to keep the supervisor's pid, or null
  * @param controlDirectory the control directory, or null for the default ({@code $BATON_CONTROL_DIR},
  *     {@code $XDG_RUNTIME_DIR/baton}, {@code /tmp/baton-<uid>})
- * @param backlog the listen backlog of sockets the supervisor binds
+ * @param backlog the listen backlog of sockets the supervisor binds (default 4096)
  */
 public record SupervisorOptions(String name, Map<String, ListenAddress> listeners, List<String> command,
-        Readiness readiness, Duration readyTimeout, Duration drainTimeout, int maxDraining, Path pidFile,
+        Readiness readiness, Duration readyTimeout, Duration drainTimeout, int maxDrainingGenerations, Path pidFile,
         Path controlDirectory, int backlog) {
 
-    public static final String DEFAULT_NAME = "baton";
+    public static final String DEFAULT_NAME = BatonOptions.DEFAULT_NAME;
     public static final Readiness DEFAULT_READINESS = new Readiness.Notify();
-    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
-    public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_DRAINING = 2;
-    public static final int DEFAULT_BACKLOG = 1024;
+    public static final Duration DEFAULT_READY_TIMEOUT = BatonOptions.DEFAULT_READY_TIMEOUT;
+    public static final Duration DEFAULT_DRAIN_TIMEOUT = BatonOptions.DEFAULT_DRAIN_TIMEOUT;
+    public static final int DEFAULT_MAX_DRAINING_GENERATIONS = BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS;
+    public static final int DEFAULT_BACKLOG = BatonOptions.DEFAULT_BACKLOG;
 
     private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)?");
 
     /**
      * @throws IllegalArgumentException naming the setting and the value that is wrong
@@ -48,9 +58,7 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
         Objects.requireNonNull(listeners, "listeners");
         Objects.requireNonNull(command, "command");
         Objects.requireNonNull(readiness, "readiness");
-        Objects.requireNonNull(readyTimeout, "readyTimeout");
-        Objects.requireNonNull(drainTimeout, "drainTimeout");
-        listeners = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(listeners));
+        listeners = Collections.unmodifiableMap(new LinkedHashMap<>(listeners));
         command = List.copyOf(command);
         for (String listener : listeners.keySet()) {
             if (!LISTENER_NAME.matcher(listener).matches()) {
@@ -62,90 +70,160 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
             throw new IllegalArgumentException("no worker command: give it after '--', as in "
                     + "'baton run --listen http=:8080 -- java -jar app.jar'");
         }
-        if (!readyTimeout.isPositive()) {
-            throw new IllegalArgumentException("readyTimeout must be positive, not " + readyTimeout);
-        }
-        if (drainTimeout.isNegative()) {
-            throw new IllegalArgumentException("drainTimeout must not be negative, not " + drainTimeout);
-        }
-        if (maxDraining < 0) {
-            throw new IllegalArgumentException("maxDraining must be 0 or more, not " + maxDraining);
-        }
-        if (backlog < 1) {
-            throw new IllegalArgumentException("backlog must be positive, not " + backlog);
-        }
+        // The settings both modes share are checked by the one set of rules, with the same messages.
+        BatonOptions.builder().name(name).readyTimeout(readyTimeout).drainTimeout(drainTimeout)
+                .maxDrainingGenerations(maxDrainingGenerations).backlog(backlog).build();
+    }
+
+    /** A builder for {@code command} that starts from every default and no listener. */
+    public static Builder builder(List<String> command) {
+        return new Builder(command);
     }
 
     /** Options for {@code command} with every default and no listener yet. */
     public static SupervisorOptions of(List<String> command) {
-        return new SupervisorOptions(DEFAULT_NAME, Map.of(), command, DEFAULT_READINESS, DEFAULT_READY_TIMEOUT,
-                DEFAULT_DRAIN_TIMEOUT, DEFAULT_MAX_DRAINING, null, null, DEFAULT_BACKLOG);
+        return builder(command).build();
+    }
+
+    /** A builder that starts from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public SupervisorOptions withName(String newName) {
-        return new SupervisorOptions(newName, listeners, command, readiness, readyTimeout, drainTimeout, maxDraining,
-                pidFile, controlDirectory, backlog);
+        return toBuilder().name(newName).build();
     }
 
     /** These options with one more listener, after the others. */
     public SupervisorOptions withListener(String listenerName, ListenAddress address) {
-        if (listeners.containsKey(listenerName)) {
-            throw new IllegalArgumentException("listener '" + listenerName + "' is given twice");
-        }
-        Map<String, ListenAddress> more = new LinkedHashMap<>(listeners);
-        more.put(listenerName, Objects.requireNonNull(address, "address"));
-        return new SupervisorOptions(name, more, command, readiness, readyTimeout, drainTimeout, maxDraining,
-                pidFile, controlDirectory, backlog);
+        return toBuilder().listener(listenerName, address).build();
     }
 
     public SupervisorOptions withReadiness(Readiness newReadiness) {
-        return new SupervisorOptions(name, listeners, command, newReadiness, readyTimeout, drainTimeout, maxDraining,
-                pidFile, controlDirectory, backlog);
+        return toBuilder().readiness(newReadiness).build();
     }
 
     public SupervisorOptions withReadyTimeout(Duration timeout) {
-        return new SupervisorOptions(name, listeners, command, readiness, timeout, drainTimeout, maxDraining,
-                pidFile, controlDirectory, backlog);
+        return toBuilder().readyTimeout(timeout).build();
     }
 
     public SupervisorOptions withDrainTimeout(Duration timeout) {
-        return new SupervisorOptions(name, listeners, command, readiness, readyTimeout, timeout, maxDraining,
-                pidFile, controlDirectory, backlog);
+        return toBuilder().drainTimeout(timeout).build();
     }
 
-    public SupervisorOptions withMaxDraining(int max) {
-        return new SupervisorOptions(name, listeners, command, readiness, readyTimeout, drainTimeout, max,
-                pidFile, controlDirectory, backlog);
+    public SupervisorOptions withMaxDrainingGenerations(int max) {
+        return toBuilder().maxDrainingGenerations(max).build();
     }
 
     public SupervisorOptions withPidFile(Path path) {
-        return new SupervisorOptions(name, listeners, command, readiness, readyTimeout, drainTimeout, maxDraining,
-                path, controlDirectory, backlog);
+        return toBuilder().pidFile(path).build();
     }
 
     public SupervisorOptions withControlDirectory(Path directory) {
-        return new SupervisorOptions(name, listeners, command, readiness, readyTimeout, drainTimeout, maxDraining,
-                pidFile, directory, backlog);
+        return toBuilder().controlDirectory(directory).build();
     }
 
     /**
-     * Reads a duration written as {@code 500ms}, {@code 30s}, {@code 2m}, {@code 1h}, or a bare number
-     * of seconds.
+     * Reads a duration as every Baton setting writes it ({@code 500ms}, {@code 30s}, {@code 2m},
+     * {@code 1h}); see {@link BatonOptions#parseDuration}.
      *
-     * @throws IllegalArgumentException naming the text
+     * @throws IllegalArgumentException naming the text and showing the form
      */
     public static Duration parseDuration(String text) {
-        Matcher matcher = DURATION.matcher(Objects.requireNonNull(text, "duration").strip());
-        if (!matcher.matches()) {
-            throw new IllegalArgumentException("invalid duration '" + text + "': write it as 500ms, 30s, 2m or 1h");
+        return BatonOptions.parseDuration(text);
+    }
+
+    /** Collects settings for {@link SupervisorOptions}; {@link #build()} checks them. Not thread-safe. */
+    public static final class Builder {
+        private String name = DEFAULT_NAME;
+        private final Map<String, ListenAddress> listeners = new LinkedHashMap<>();
+        private final List<String> command;
+        private Readiness readiness = DEFAULT_READINESS;
+        private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
+        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+        private int maxDrainingGenerations = DEFAULT_MAX_DRAINING_GENERATIONS;
+        private Path pidFile;
+        private Path controlDirectory;
+        private int backlog = DEFAULT_BACKLOG;
+
+        private Builder(List<String> command) {
+            this.command = new ArrayList<>(Objects.requireNonNull(command, "command"));
         }
-        long value = Long.parseLong(matcher.group(1));
-        String unit = matcher.group(2) == null ? "s" : matcher.group(2);
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(value);
-            case "m" -> Duration.ofMinutes(value);
-            case "h" -> Duration.ofHours(value);
-            default -> Duration.ofSeconds(value);
-        };
+
+        private Builder(SupervisorOptions from) {
+            this(from.command);
+            name = from.name;
+            listeners.putAll(from.listeners);
+            readiness = from.readiness;
+            readyTimeout = from.readyTimeout;
+            drainTimeout = from.drainTimeout;
+            maxDrainingGenerations = from.maxDrainingGenerations;
+            pidFile = from.pidFile;
+            controlDirectory = from.controlDirectory;
+            backlog = from.backlog;
+        }
+
+        public Builder name(String value) {
+            name = value;
+            return this;
+        }
+
+        /**
+         * Adds a listener after the others.
+         *
+         * @throws IllegalArgumentException if a listener of that name was added already
+         */
+        public Builder listener(String listenerName, ListenAddress address) {
+            if (listeners.containsKey(listenerName)) {
+                throw new IllegalArgumentException("listener '" + listenerName + "' is given twice");
+            }
+            listeners.put(listenerName, Objects.requireNonNull(address, "address"));
+            return this;
+        }
+
+        public Builder readiness(Readiness value) {
+            readiness = value;
+            return this;
+        }
+
+        public Builder readyTimeout(Duration value) {
+            readyTimeout = value;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration value) {
+            drainTimeout = value;
+            return this;
+        }
+
+        public Builder maxDrainingGenerations(int value) {
+            maxDrainingGenerations = value;
+            return this;
+        }
+
+        public Builder pidFile(Path value) {
+            pidFile = value;
+            return this;
+        }
+
+        public Builder controlDirectory(Path value) {
+            controlDirectory = value;
+            return this;
+        }
+
+        public Builder backlog(int value) {
+            backlog = value;
+            return this;
+        }
+
+        /**
+         * The options, checked.
+         *
+         * @throws IllegalArgumentException naming the setting and the value that is wrong
+         */
+        public SupervisorOptions build() {
+            return new SupervisorOptions(name, listeners, command, readiness, readyTimeout, drainTimeout,
+                    maxDrainingGenerations, pidFile, controlDirectory, backlog);
+        }
     }
 }

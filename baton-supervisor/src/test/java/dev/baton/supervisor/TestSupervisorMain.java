@@ -28,7 +28,7 @@ public final class TestSupervisorMain {
                 case "ready" -> options.withReadiness(Readiness.parse(value));
                 case "ready-timeout" -> options.withReadyTimeout(SupervisorOptions.parseDuration(value));
                 case "drain-timeout" -> options.withDrainTimeout(SupervisorOptions.parseDuration(value));
-                case "max-draining" -> options.withMaxDraining(Integer.parseInt(value));
+                case "max-draining" -> options.withMaxDrainingGenerations(Integer.parseInt(value));
                 case "pidfile" -> options.withPidFile(java.nio.file.Path.of(value));
                 default -> {
                     if (!key.startsWith("listen.")) {

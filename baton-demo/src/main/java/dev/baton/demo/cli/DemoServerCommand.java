@@ -1,4 +1,4 @@
-package dev.baton.cli;
+package dev.baton.demo.cli;
 
 import dev.baton.BatonOptions;
 import dev.baton.demo.DemoServer;
@@ -34,22 +34,24 @@ final class DemoServerCommand implements Callable<Integer> {
     @Option(names = "--name", paramLabel = "NAME", description = "The service name (default: demo-PORT).")
     String name;
 
-    @Option(names = "--ready-timeout", paramLabel = "SECONDS", defaultValue = "60",
-            description = "How long a new generation may take to be ready (default: ${DEFAULT-VALUE}).")
-    long readyTimeoutSeconds;
+    @Option(names = "--ready-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "60s", description = "How long a new generation may take to be ready (default: ${DEFAULT-VALUE}).")
+    Duration readyTimeout;
 
-    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "30",
-            description = "How long an old generation may drain before it is hammered (default: ${DEFAULT-VALUE}).")
-    long drainTimeoutSeconds;
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "30s", description = "How long an old generation may drain before it is hammered "
+                    + "(default: ${DEFAULT-VALUE}).")
+    Duration drainTimeout;
 
     @Override
     public Integer call() throws Exception {
         Logging.configure();
-        BatonOptions baton = BatonOptions.defaults()
-                .withName(name != null ? name : DemoServerOptions.defaultName(port))
-                .withPidFile(pidFile)
-                .withReadyTimeout(Duration.ofSeconds(readyTimeoutSeconds))
-                .withDrainTimeout(Duration.ofSeconds(drainTimeoutSeconds));
+        BatonOptions baton = BatonOptions.builder()
+                .name(name != null ? name : DemoServerOptions.defaultName(port))
+                .pidFile(pidFile)
+                .readyTimeout(readyTimeout)
+                .drainTimeout(drainTimeout)
+                .build();
         PrintStream err = System.err;
         return DemoServer.run(new DemoServerOptions(host, port, config, baton), err);
     }

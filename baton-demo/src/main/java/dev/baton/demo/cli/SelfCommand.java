@@ -1,4 +1,4 @@
-package dev.baton.cli;
+package dev.baton.demo.cli;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ final class SelfCommand {
         command.addAll(JVM_FLAGS);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
-        command.add(BatonCli.class.getName());
+        command.add(DemoCli.class.getName());
         command.addAll(List.of(arguments));
         return command;
     }

@@ -1,4 +1,4 @@
-package dev.baton.cli;
+package dev.baton.demo.cli;
 
 import dev.baton.demo.DemoJobOptions;
 import dev.baton.load.ConnectionMode;
@@ -15,9 +15,9 @@ final class DemoArguments {
             description = "Concurrent connections (default: ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--duration", defaultValue = "20", paramLabel = "SECONDS",
+    @Option(names = "--duration", defaultValue = "20s", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "How long the load runs (default: ${DEFAULT-VALUE}).")
-    long durationSeconds;
+    Duration duration;
 
     @Option(names = "--upgrades", defaultValue = "" + DemoJobOptions.DEFAULT_UPGRADES, paramLabel = "N",
             description = "Upgrades during the load (default: ${DEFAULT-VALUE}).")
@@ -33,7 +33,7 @@ final class DemoArguments {
     DemoJobOptions options() throws IOException {
         Path work = Files.createTempDirectory("baton-demo-");
         return new DemoJobOptions(SelfCommand.of("demo-server"), port, connections,
-                Duration.ofSeconds(durationSeconds), upgrades,
+                duration, upgrades,
                 newConnections ? ConnectionMode.NEW_CONNECTION : ConnectionMode.KEEP_ALIVE, work);
     }
 }

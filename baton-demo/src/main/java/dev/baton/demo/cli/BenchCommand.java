@@ -1,4 +1,4 @@
-package dev.baton.cli;
+package dev.baton.demo.cli;
 
 import dev.baton.demo.DemoJob;
 import dev.baton.demo.UpgradeTiming;

@@ -1,0 +1,64 @@
+package dev.baton.supervisor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.baton.BatonOptions;
+import dev.baton.ListenAddress;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The supervised mode's options: a builder, and the settings both modes share with the same defaults. */
+class SupervisorOptionsTest {
+
+    private static final List<String> COMMAND = List.of("java", "-jar", "app.jar");
+
+    @Test
+    void defaults_sharedSettings_areTheInProcessModesDefaults() {
+        SupervisorOptions supervised = SupervisorOptions.of(COMMAND);
+        BatonOptions inProcess = BatonOptions.defaults();
+
+        assertThat(supervised.name()).isEqualTo(inProcess.name());
+        assertThat(supervised.readyTimeout()).isEqualTo(inProcess.readyTimeout());
+        assertThat(supervised.drainTimeout()).isEqualTo(inProcess.drainTimeout());
+        assertThat(supervised.maxDrainingGenerations()).isEqualTo(inProcess.maxDrainingGenerations());
+        assertThat(supervised.backlog()).isEqualTo(inProcess.backlog()).isEqualTo(4096);
+    }
+
+    @Test
+    void builder_setsWhatItIsGiven_listenersInOrder() {
+        SupervisorOptions options = SupervisorOptions.builder(COMMAND).name("shop")
+                .listener("http", ListenAddress.parse(":8080")).listener("admin", ListenAddress.parse(":9090"))
+                .drainTimeout(Duration.ofSeconds(5)).build();
+
+        assertThat(options.name()).isEqualTo("shop");
+        assertThat(options.listeners()).containsOnlyKeys("http", "admin");
+        assertThat(List.copyOf(options.listeners().keySet())).containsExactly("http", "admin");
+        assertThat(options.drainTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.toBuilder().build()).isEqualTo(options);
+    }
+
+    @Test
+    void builder_maxDrainingZero_isRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> SupervisorOptions.builder(COMMAND).maxDrainingGenerations(0).build())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("maxDrainingGenerations must be at least 1, not 0");
+    }
+
+    @Test
+    void builder_sameListenerTwice_isRefusedNamingIt() {
+        SupervisorOptions.Builder builder = SupervisorOptions.builder(COMMAND).listener("http", ListenAddress.parse(":1"));
+
+        assertThatThrownBy(() -> builder.listener("http", ListenAddress.parse(":2")))
+                .hasMessage("listener 'http' is given twice");
+    }
+
+    @Test
+    void readiness_tcpWithoutANumber_isRefusedShowingTheForm() {
+        assertThatThrownBy(() -> Readiness.parse("tcp:notanumber"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the port 'notanumber' is not a number")
+                .hasMessageNotContaining("For input string");
+    }
+}
