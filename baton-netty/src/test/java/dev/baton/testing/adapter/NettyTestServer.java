@@ -37,7 +37,6 @@ import java.util.concurrent.TimeUnit;
  * and upgrade) and WebSocket at {@code /ws} on one port, or HTTPS with ALPN (h2, http/1.1) when given
  * a TLS context. The application is a {@link TestService}.
  */
-@SuppressWarnings("try") // close() waits for the event loops, so it may throw InterruptedException
 public final class NettyTestServer implements AutoCloseable {
 
     public final ServerSocketChannel listener;
@@ -127,10 +126,10 @@ public final class NettyTestServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws java.io.IOException {
         service.release();
-        channel.close().sync();
-        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).sync();
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         listener.close();
     }
 }

@@ -72,11 +72,17 @@ public final class SharedSocket implements AutoCloseable {
         throw new IOException("/proc/self/fdinfo/" + fd + " has no flags line");
     }
 
-    /** Whether this process has descriptor {@code fd} open, and it is a socket. */
-    public static boolean isOpenSocket(int fd) throws IOException {
+    /**
+     * What descriptor {@code fd} of this process refers to, as {@code /proc/self/fd} shows it (such as
+     * {@code socket:[12345]}, the socket's inode), or "" if it is not open.
+     */
+    public static String target(int fd) throws IOException {
         Path link = Path.of("/proc/self/fd/" + fd);
-        return Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)
-                && Files.readSymbolicLink(link).toString().startsWith("socket:");
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return "";
+        }
     }
 
     /** A second descriptor on the socket of {@code channel}, as a successor process holds. */
