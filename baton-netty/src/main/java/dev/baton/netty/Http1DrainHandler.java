@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpServerUpgradeHandler;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.Objects;
@@ -25,8 +26,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>A request in flight when draining began finishes normally and gets {@code Connection: close};
  * so does a request that arrives during the grace period. Pipelined requests are all answered: only the
- * response to the last one received closes. After a protocol switch ({@code 101}, to WebSocket or
- * h2c) the handler removes itself, and the new protocol's drain handler takes over.
+ * response to the last one received closes. After a protocol switch ({@code 101} to WebSocket or h2c,
+ * or h2c with prior knowledge through {@code CleartextHttp2ServerUpgradeHandler}) the handler removes
+ * itself, and the new protocol's drain handler takes over; it passes every other message through.
  *
  * <p>One instance per connection (not sharable); confined to the connection's event loop.
  */
@@ -107,7 +109,9 @@ public final class Http1DrainHandler extends ChannelDuplexHandler {
             draining = true;
             idleSince = Math.max(idleSince, System.nanoTime());
             scheduleIdleCheck(ctx, graceNanos);
-        } else if (evt instanceof HttpServerUpgradeHandler.UpgradeEvent && !ctx.isRemoved()) {
+        } else if ((evt instanceof HttpServerUpgradeHandler.UpgradeEvent
+                || evt instanceof CleartextHttp2ServerUpgradeHandler.PriorKnowledgeUpgradeEvent) && !ctx.isRemoved()) {
+            // The connection speaks HTTP/2 now; Http2DrainHandler drains it.
             ctx.pipeline().remove(this);
         }
         super.userEventTriggered(ctx, evt);

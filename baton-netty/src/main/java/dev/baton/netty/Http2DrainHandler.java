@@ -4,7 +4,10 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2ConnectionAdapter;
+import io.netty.handler.codec.http2.Http2ConnectionHandler;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Stream;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -22,8 +25,8 @@ import java.util.concurrent.TimeUnit;
  *       opens no new stream here but every stream it may already have sent is still served, and a PING;
  *   <li>when the PING's acknowledgement comes back (every stream the client sent before it has then
  *       arrived), or after the ping timeout: a second GOAWAY with the last stream id actually seen,
- *       then a graceful close by the codec, which waits for the streams in flight to finish (up to
- *       the codec's graceful shutdown timeout) before it closes the connection.
+ *       then, once the streams in flight have finished, the connection closes (a stream that outlives
+ *       the drain timeout is cut by the hammer).
  * </ol>
  *
  * <p>One instance per connection (not sharable); confined to the connection's event loop.
@@ -96,7 +99,20 @@ public final class Http2DrainHandler extends ChannelDuplexHandler {
         }
         // Without extra stream ids the codec sends the last stream the client created.
         ctx.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
-        // The codec's close is graceful once a GOAWAY was sent: it waits for the active streams.
-        ctx.close();
+        Http2ConnectionHandler codec = ctx.pipeline().get(Http2ConnectionHandler.class);
+        if (codec == null || codec.connection().numActiveStreams() == 0) {
+            ctx.close();
+            return;
+        }
+        // The codec's own graceful close waits only gracefulShutdownTimeoutMillis (0 by default for
+        // Http2FrameCodecBuilder): close once the last stream in flight has ended instead.
+        codec.connection().addListener(new Http2ConnectionAdapter() {
+            @Override
+            public void onStreamClosed(Http2Stream stream) {
+                if (codec.connection().numActiveStreams() == 0 && ctx.channel().isOpen()) {
+                    ctx.close();
+                }
+            }
+        });
     }
 }

@@ -86,12 +86,12 @@ public final class NettyTestServer implements AutoCloseable {
                 ch.pipeline().addLast(Http2FrameCodecBuilder.forServer().build()).addLast(http2Handlers());
             }
         }));
-        http1Handlers(pipeline);
+        // The HTTP/1 handlers come with the first HTTP/1 message: after an h2c switch they would get frames.
+        pipeline.addLast(new Http1DrainHandler(), new Http1Start());
     }
 
     private void http1Handlers(ChannelPipeline pipeline) {
-        pipeline.addLast(new Http1DrainHandler(),
-                new HttpObjectAggregator(65536),
+        pipeline.addLast(new HttpObjectAggregator(65536),
                 new WebSocketServerProtocolHandler("/ws"),
                 new WebSocketDrainHandler(Duration.ofSeconds(1), true),
                 service.webSocket(),
@@ -108,6 +108,19 @@ public final class NettyTestServer implements AutoCloseable {
         })};
     }
 
+    /** Installs the HTTP/1 handlers in its place when the first HTTP/1 message arrives. */
+    private final class Http1Start extends io.netty.channel.ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof io.netty.handler.codec.http.HttpMessage) {
+                ChannelPipeline pipeline = ctx.pipeline();
+                pipeline.remove(this);
+                http1Handlers(pipeline);
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+
     /** After the TLS handshake: HTTP/2 or HTTP/1.1, as ALPN chose. */
     private final class Alpn extends ApplicationProtocolNegotiationHandler {
         Alpn() {
@@ -119,7 +132,7 @@ public final class NettyTestServer implements AutoCloseable {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer().build()).addLast(http2Handlers());
             } else {
-                ctx.pipeline().addLast(new HttpServerCodec());
+                ctx.pipeline().addLast(new HttpServerCodec(), new Http1DrainHandler());
                 http1Handlers(ctx.pipeline());
             }
         }
