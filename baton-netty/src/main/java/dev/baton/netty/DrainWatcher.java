@@ -2,6 +2,7 @@ package dev.baton.netty;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 
 /**
  * The first handler of every tracked connection: it fires {@link DrainEvent} through the pipeline
@@ -33,6 +34,15 @@ final class DrainWatcher extends ChannelInboundHandlerAdapter {
         if (tracker.isDraining()) {
             tell();
         }
+    }
+
+    /**
+     * Whether the server of this connection drains, even if the {@link DrainEvent} has not reached
+     * the pipeline yet (it is on its way to the event loop): a response written now should close.
+     */
+    static boolean isDraining(ChannelPipeline pipeline) {
+        DrainWatcher watcher = pipeline.get(DrainWatcher.class);
+        return watcher != null && watcher.tracker.isDraining();
     }
 
     void drainIfActive() {

@@ -88,19 +88,24 @@ public final class Http1DrainHandler extends ChannelDuplexHandler {
                 ctx.write(msg, written);
                 return;
             }
-            if (status.codeClass() != HttpStatusClass.INFORMATIONAL && draining && inFlight <= 1) {
+            if (status.codeClass() != HttpStatusClass.INFORMATIONAL && inFlight <= 1 && isDraining(ctx)) {
                 HttpUtil.setKeepAlive(response, false);
             }
         }
         if (msg instanceof LastHttpContent && inFlight > 0) {
             inFlight--;
             idleSince = System.nanoTime();
-            if (draining && inFlight == 0) {
+            if (inFlight == 0 && isDraining(ctx)) {
                 written = promise.unvoid();
                 written.addListener(ChannelFutureListener.CLOSE);
             }
         }
         ctx.write(msg, written);
+    }
+
+    /** Draining, or about to be: the drain event may still be on its way to this event loop. */
+    private boolean isDraining(ChannelHandlerContext ctx) {
+        return draining || DrainWatcher.isDraining(ctx.pipeline());
     }
 
     @Override

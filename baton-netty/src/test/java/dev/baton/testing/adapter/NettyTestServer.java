@@ -113,9 +113,9 @@ public final class NettyTestServer implements AutoCloseable {
         @Override
         public void channelRead(io.netty.channel.ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof io.netty.handler.codec.http.HttpMessage) {
-                ChannelPipeline pipeline = ctx.pipeline();
-                pipeline.remove(this);
-                http1Handlers(pipeline);
+                // Added before this one leaves, so that the message goes on to them.
+                http1Handlers(ctx.pipeline());
+                ctx.pipeline().remove(this);
             }
             ctx.fireChannelRead(msg);
         }
