@@ -7,13 +7,15 @@
  * ({@code --enable-native-access=dev.baton,dev.baton.netty}, or {@code ALL-UNNAMED} on the class path).
  */
 module dev.baton.netty {
-    requires dev.baton;
-    requires io.netty.common;
+    // The public API speaks of ManagedServer, channels, handlers and SslContext: readers of this module read those.
+    requires transitive dev.baton;
+    requires transitive io.netty.common;
     requires io.netty.buffer;
-    requires io.netty.transport;
+    requires transitive io.netty.transport;
+    requires io.netty.transport.unix.common;
     requires io.netty.transport.classes.epoll;
     requires io.netty.codec;
-    requires io.netty.handler;
+    requires transitive io.netty.handler;
     requires io.netty.codec.http;
     requires io.netty.codec.http2;
 
