@@ -15,7 +15,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http2.CleartextHttp2ServerUpgradeHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -54,11 +53,7 @@ public final class Http1DrainHandler extends ChannelDuplexHandler {
      * @throws IllegalArgumentException if {@code idleGrace} is not positive
      */
     public Http1DrainHandler(Duration idleGrace) {
-        Objects.requireNonNull(idleGrace, "idleGrace");
-        if (idleGrace.isNegative() || idleGrace.isZero()) {
-            throw new IllegalArgumentException("idleGrace must be positive, was " + idleGrace);
-        }
-        this.graceNanos = idleGrace.toNanos();
+        this.graceNanos = Durations.positiveNanos(idleGrace, "idleGrace");
     }
 
     @Override

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -53,11 +52,7 @@ public final class Http2DrainHandler extends ChannelDuplexHandler {
      * @throws IllegalArgumentException if {@code pingTimeout} is not positive
      */
     public Http2DrainHandler(Duration pingTimeout) {
-        Objects.requireNonNull(pingTimeout, "pingTimeout");
-        if (pingTimeout.isNegative() || pingTimeout.isZero()) {
-            throw new IllegalArgumentException("pingTimeout must be positive, was " + pingTimeout);
-        }
-        this.pingTimeoutNanos = pingTimeout.toNanos();
+        this.pingTimeoutNanos = Durations.positiveNanos(pingTimeout, "pingTimeout");
     }
 
     @Override

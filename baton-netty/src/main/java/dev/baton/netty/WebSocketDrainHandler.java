@@ -10,7 +10,6 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,11 +51,7 @@ public final class WebSocketDrainHandler extends ChannelDuplexHandler {
      * @throws IllegalArgumentException if {@code closeTimeout} is not positive
      */
     public WebSocketDrainHandler(Duration closeTimeout, boolean answersEveryMessage) {
-        Objects.requireNonNull(closeTimeout, "closeTimeout");
-        if (closeTimeout.isNegative() || closeTimeout.isZero()) {
-            throw new IllegalArgumentException("closeTimeout must be positive, was " + closeTimeout);
-        }
-        this.closeTimeoutNanos = closeTimeout.toNanos();
+        this.closeTimeoutNanos = Durations.positiveNanos(closeTimeout, "closeTimeout");
         this.answersEveryMessage = answersEveryMessage;
     }
 

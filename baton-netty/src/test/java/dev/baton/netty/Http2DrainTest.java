@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.testing.adapter.H2cClient;
+import dev.baton.testing.adapter.InFlightRequest;
 import dev.baton.testing.adapter.NettyTestServer;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -52,18 +50,8 @@ class Http2DrainTest {
     void drain_upgradedH2cRequestInFlight_finishesOverHttp2(Transport transport) throws Exception {
         try (NettyTestServer server = NettyTestServer.start(transport);
                 HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build()) {
-            URI slow = URI.create("http://127.0.0.1:" + server.port + "/slow");
-            CompletableFuture<HttpResponse<String>> response =
-                    client.sendAsync(HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(server.service.slowArrived.await(10, TimeUnit.SECONDS)).isTrue();
-
-            CompletableFuture<Void> drained = server.drainer.drain();
-            server.service.release();
-
-            HttpResponse<String> answered = response.get(10, TimeUnit.SECONDS);
-            assertThat(answered.statusCode()).isEqualTo(200);
-            assertThat(answered.version()).as("upgraded to h2c").isEqualTo(HttpClient.Version.HTTP_2);
-            assertThat(drained).succeedsWithin(WAIT);
+            // The JDK client asks for h2c by an HTTP/1.1 upgrade.
+            InFlightRequest.survivesTheDrain(server, client, "http", HttpClient.Version.HTTP_2);
         }
     }
 }

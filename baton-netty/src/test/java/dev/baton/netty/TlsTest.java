@@ -3,16 +3,12 @@ package dev.baton.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.testing.adapter.InFlightRequest;
 import dev.baton.testing.adapter.NettyTestServer;
 import dev.baton.testing.adapter.SelfSignedPair;
 import dev.baton.testing.adapter.SharedSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -57,18 +53,8 @@ class TlsTest {
                         BatonNetty.tls(pair.certificate(), pair.key()));
                 HttpClient client = HttpClient.newBuilder().sslContext(pair.clientContext())
                         .version(HttpClient.Version.HTTP_2).build()) {
-            URI slow = URI.create("https://127.0.0.1:" + server.port + "/slow");
-            CompletableFuture<HttpResponse<String>> response =
-                    client.sendAsync(HttpRequest.newBuilder(slow).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(server.service.slowArrived.await(10, TimeUnit.SECONDS)).isTrue();
-
-            CompletableFuture<Void> drained = server.drainer.drain();
-            server.service.release();
-
-            HttpResponse<String> answered = response.get(10, TimeUnit.SECONDS);
-            assertThat(answered.statusCode()).isEqualTo(200);
-            assertThat(answered.version()).as("h2 by ALPN").isEqualTo(HttpClient.Version.HTTP_2);
-            assertThat(drained).succeedsWithin(Duration.ofSeconds(15));
+            // h2 chosen by ALPN.
+            InFlightRequest.survivesTheDrain(server, client, "https", HttpClient.Version.HTTP_2);
         }
     }
 }
