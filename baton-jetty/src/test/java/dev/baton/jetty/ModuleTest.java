@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** Pins the module's contract: one exported package; baton-core's public API and Jetty, nothing else. */
+/** Pins the module's contract: one exported package; baton-core's public API and the Jetty modules it adapts, nothing else. */
 class ModuleTest {
 
     /** The module descriptor compiled into this module's classes (the tests run on the class path). */
@@ -21,13 +21,16 @@ class ModuleTest {
     }
 
     @Test
-    void moduleDescriptor_exportsOnlyTheAdapterPackage_andReadsBatonAndJettyServer() throws Exception {
+    void moduleDescriptor_exportsOnlyTheAdapterPackage_andReadsBatonAndJetty() throws Exception {
         ModuleDescriptor descriptor = descriptor();
 
         assertThat(descriptor.name()).isEqualTo("dev.baton.jetty");
         assertThat(descriptor.exports()).map(ModuleDescriptor.Exports::source).containsExactly("dev.baton.jetty");
         assertThat(descriptor.exports()).allMatch(e -> !e.isQualified());
         assertThat(descriptor.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder("java.base", "dev.baton", "org.eclipse.jetty.server");
+                .containsExactlyInAnyOrder("java.base", "dev.baton", "org.eclipse.jetty.server",
+                        "org.eclipse.jetty.http2.common", "org.eclipse.jetty.http2.server",
+                        "org.eclipse.jetty.alpn.server", "org.eclipse.jetty.alpn.java.server",
+                        "org.eclipse.jetty.websocket.core.common", "org.eclipse.jetty.websocket.core.server");
     }
 }
