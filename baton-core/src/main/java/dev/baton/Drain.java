@@ -102,6 +102,7 @@ final class Drain {
         LOG.log(Level.INFO, logPrefix + "draining (" + why + "): no longer accepting; drain timeout "
                 + drainTimeout.toSeconds() + "s");
         if (finalStop) {
+            events.fire(listener -> listener.stopping(generation));
             notifier.stopping("stopping generation " + generation);
             ControlServer server = controlServer.get();
             if (server != null) {

@@ -12,6 +12,15 @@ public interface LifecycleListener {
     /** An upgrade ended; {@code result} says how. */
     default void upgradeEnded(UpgradeResult result) {}
 
+    /**
+     * A final stop of the service began (SIGTERM, {@code baton stop}, {@link Baton#stop()}): no successor
+     * will serve on these sockets, so readiness signals (an HTTP {@code /ready}, the gRPC health service)
+     * should turn "not ready" now. Called before {@link #drainingStarted}; never for the drain that
+     * follows a handover, during which the service stays ready. A supervised worker is stopped with
+     * SIGTERM on a reload too, and so hears this then as well.
+     */
+    default void stopping(int generation) {}
+
     /** This generation stopped accepting and began to drain (its successor is ready, or it was asked to stop). */
     default void drainingStarted(int generation) {}
 

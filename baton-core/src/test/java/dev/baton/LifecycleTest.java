@@ -113,6 +113,44 @@ class LifecycleTest {
     }
 
     @Test
+    void lifecycleListener_finalStop_hearsStoppingBeforeDrainingStarted_handoverDrainDoesNot() throws Exception {
+        Lifecycle first = service().next(Script.READY).coldStart();
+        List<String> heardByFirst = new java.util.concurrent.CopyOnWriteArrayList<>();
+        first.addLifecycleListener(recorder(heardByFirst));
+
+        assertThat(first.upgrade("the test").outcome()).isEqualTo(UpgradeResult.Outcome.SUCCEEDED);
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+        Lifecycle second = service.generation(2);
+        await().atMost(WAIT).until(() -> second.state() == GenerationState.SERVING);
+        List<String> heardBySecond = new java.util.concurrent.CopyOnWriteArrayList<>();
+        second.addLifecycleListener(recorder(heardBySecond));
+        second.stop(false, "SIGTERM");
+        assertThat(second.awaitStopped(WAIT)).isTrue();
+
+        assertThat(heardByFirst).containsExactly("draining 1", "stopped 1");
+        assertThat(heardBySecond).containsExactly("stopping 2", "draining 2", "stopped 2");
+    }
+
+    private static LifecycleListener recorder(List<String> heard) {
+        return new LifecycleListener() {
+            @Override
+            public void stopping(int generation) {
+                heard.add("stopping " + generation);
+            }
+
+            @Override
+            public void drainingStarted(int generation) {
+                heard.add("draining " + generation);
+            }
+
+            @Override
+            public void stopped(int generation, int hammered) {
+                heard.add("stopped " + generation);
+            }
+        };
+    }
+
+    @Test
     void upgrade_successorExitsBeforeReady_oldKeepsServing() throws IOException {
         Lifecycle first = service().next(Script.EXITS).coldStart();
 

@@ -8,11 +8,10 @@ import java.util.concurrent.TimeUnit;
  * Tells whether a drain ends the service (a final stop) or hands it to a successor that serves on the
  * same sockets: the one place that decides, so that health turns NOT_SERVING only at a final stop.
  *
- * <p>The core does not say yet which a drain is. Until it does, a drain is a handover when the last
- * upgrade of this generation ended with its successor serving (the core reports that on another
- * thread, about when the drain begins, so the decision waits {@link #SUCCESSOR_WAIT} for it), and a
- * final stop otherwise, unless {@link #stopping()} said so first. When the core says it, it calls
- * {@link #stopping()} or {@link #successorServing()} before the drain and the wait never happens.
+ * <p>The core says a final stop began ({@code LifecycleListener.stopping}) before it drains, and that
+ * an upgrade succeeded ({@code upgradeEnded}) about when the handover's drain begins, on another
+ * thread: so a drain without either waits {@link #SUCCESSOR_WAIT} for word of a successor, and takes
+ * itself for a final stop otherwise (a server that is not registered as a lifecycle listener).
  */
 final class DrainCause {
 

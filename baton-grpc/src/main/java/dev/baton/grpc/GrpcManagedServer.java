@@ -132,11 +132,18 @@ public final class GrpcManagedServer implements ManagedServer, LifecycleListener
         }
     }
 
+    /** The core says a final stop began: health turns NOT_SERVING with the drain that follows. */
+    @Override
+    public void stopping(int generation) {
+        stopping();
+    }
+
     /**
      * Says that the drain to come ends the service rather than hands it over, so that health turns
-     * NOT_SERVING when it begins. Baton's core does not tell a server yet; call it from your own stop
-     * path (a drain without a successful upgrade before it is taken for a final stop anyway, a second
-     * after it began).
+     * NOT_SERVING when it begins. The core says so itself through {@link #stopping(int)} when the server
+     * is registered with {@link BatonGrpc#register}; call this from a stop path of your own otherwise
+     * (a drain without a successful upgrade before it is taken for a final stop anyway, a second after
+     * it began).
      */
     public void stopping() {
         cause.stopping();
