@@ -56,11 +56,12 @@ public final class ControlChannel implements AutoCloseable {
             throw new IOException("cannot connect to the control socket " + path + ": " + e.getMessage(), e);
         } catch (SystemCallException e) {
             Descriptors.closeQuietly(fd);
-            throw new IOException(switch (e.errno()) {
-                case Errno.ENOENT -> "no control socket at " + path + ": is the service running under this name?";
-                case Errno.ECONNREFUSED -> "nothing is listening on the control socket " + path
+            throw new IOException(switch (e) {
+                case SystemCallException.NoSuchFile _ -> "no control socket at " + path
+                        + ": is the service running under this name?";
+                case SystemCallException.ConnectionRefused _ -> "nothing is listening on the control socket " + path
                         + ": the service that made it is gone";
-                case Errno.EACCES, Errno.EPERM -> "permission denied on the control socket " + path
+                case SystemCallException.AccessDenied _ -> "permission denied on the control socket " + path
                         + ": only its owner (or root) may use it";
                 default -> "cannot connect to the control socket " + path + ": " + e.getMessage();
             }, e);
@@ -139,10 +140,7 @@ public final class ControlChannel implements AutoCloseable {
     public Message request(Message request, Duration timeout) throws IOException {
         try {
             send(request);
-        } catch (SystemCallException e) {
-            if (e.errno() != Errno.EPIPE && e.errno() != Errno.ECONNRESET) {
-                throw e;
-            }
+        } catch (SystemCallException.PeerGone e) {
             return queuedReplyOr(e);
         }
         try {

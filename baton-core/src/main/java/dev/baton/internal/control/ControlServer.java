@@ -1,7 +1,6 @@
 package dev.baton.internal.control;
 
 import dev.baton.internal.os.Descriptors;
-import dev.baton.internal.os.Errno;
 import dev.baton.internal.os.PeerCredentials;
 import dev.baton.internal.os.Processes;
 import dev.baton.internal.os.Sockets;
@@ -11,6 +10,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -284,12 +284,13 @@ public final class ControlServer implements AutoCloseable {
     private void acceptOne() throws IOException {
         int fd;
         try {
-            fd = Sockets.accept(listenFd);
-        } catch (SystemCallException e) {
-            if (e.errno() == Errno.EAGAIN || e.errno() == Errno.ECONNRESET) {
-                return; // another holder of the socket took it, or the peer gave up
+            OptionalInt accepted = Sockets.accept(listenFd);
+            if (accepted.isEmpty()) {
+                return; // another holder of the socket took it
             }
-            throw e;
+            fd = accepted.getAsInt();
+        } catch (SystemCallException.PeerGone e) {
+            return; // the peer gave up before we took its connection
         }
         open.incrementAndGet();
         ControlChannel channel;

@@ -1,7 +1,6 @@
 package dev.baton.internal.control;
 
 import dev.baton.internal.os.Descriptors;
-import dev.baton.internal.os.Errno;
 import dev.baton.internal.os.Processes;
 import dev.baton.internal.os.Sockets;
 import dev.baton.internal.os.SystemCallException;
@@ -123,11 +122,10 @@ public final class ControlSocket {
             Sockets.connect(probe, path);
             throw new IOException("another Baton service named '" + name + "' is running (its control socket is "
                     + path + "); stop it with 'baton stop --name " + name + "' or choose another name");
-        } catch (SystemCallException e) {
-            if (e.errno() != Errno.ECONNREFUSED) {
-                throw new IOException("cannot check the control socket " + path + ": " + e.getMessage(), e);
-            }
+        } catch (SystemCallException.ConnectionRefused e) {
             Files.deleteIfExists(path); // stale: left by a process that is gone
+        } catch (SystemCallException e) {
+            throw new IOException("cannot check the control socket " + path + ": " + e.getMessage(), e);
         } finally {
             Descriptors.closeQuietly(probe);
         }

@@ -24,7 +24,6 @@ public final class DescriptorPassing {
     private static final int SCM_RIGHTS = 1;
     private static final int MSG_CTRUNC = 0x8;
     private static final int MSG_TRUNC = 0x20;
-    private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_CMSG_CLOEXEC = 0x40000000;
 
     // x86-64 and aarch64 layouts: struct msghdr is 56 bytes, struct iovec 16, struct cmsghdr 16
@@ -94,9 +93,9 @@ public final class DescriptorPassing {
                 message.set(POINTER, MSGHDR_CONTROL, control);
                 message.set(LONG, MSGHDR_CONTROLLEN, control.byteSize());
             }
-            long sent = SystemCall.call("sendmsg(fd " + socket + ")", SENDMSG, socket, message, MSG_NOSIGNAL);
+            long sent = SystemCall.call("sendmsg(fd " + socket + ")", SENDMSG, socket, message, Sockets.MSG_NOSIGNAL);
             if (sent != data.length) {
-                throw new SystemCallException("sendmsg(fd " + socket + ") sent " + sent + " of " + data.length
+                throw SystemCallException.of("sendmsg(fd " + socket + ") sent " + sent + " of " + data.length
                         + " bytes", Errno.EMSGSIZE);
             }
         }

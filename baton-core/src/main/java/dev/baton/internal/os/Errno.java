@@ -17,6 +17,7 @@ public final class Errno {
     public static final int EEXIST = 17;
     public static final int ENOTDIR = 20;
     public static final int EINVAL = 22;
+    public static final int ENFILE = 23;
     public static final int EMFILE = 24;
     public static final int EPIPE = 32;
     public static final int ENAMETOOLONG = 36;
@@ -47,6 +48,7 @@ public final class Errno {
             Map.entry(EEXIST, new Name("EEXIST", "File exists")),
             Map.entry(ENOTDIR, new Name("ENOTDIR", "Not a directory")),
             Map.entry(EINVAL, new Name("EINVAL", "Invalid argument")),
+            Map.entry(ENFILE, new Name("ENFILE", "Too many open files in system")),
             Map.entry(EMFILE, new Name("EMFILE", "Too many open files")),
             Map.entry(EPIPE, new Name("EPIPE", "Broken pipe")),
             Map.entry(ENAMETOOLONG, new Name("ENAMETOOLONG", "File name too long")),

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.OptionalInt;
 import java.time.Duration;
 
 /**
@@ -24,6 +25,9 @@ public final class Sockets {
     public static final int SOCK_STREAM = 1;
     public static final int SOCK_DGRAM = 2;
     public static final int SOCK_SEQPACKET = 5;
+
+    /** {@code MSG_NOSIGNAL}: a send to a peer that is gone fails with EPIPE instead of raising SIGPIPE. */
+    static final int MSG_NOSIGNAL = 0x4000;
 
     private static final int SOCK_CLOEXEC = 0x80000;
     private static final int SOL_SOCKET = 1;
@@ -80,10 +84,22 @@ public final class Sockets {
         SystemCall.call("listen(fd " + fd + ")", LISTEN, fd, backlog);
     }
 
-    /** Accepts a connection as a new close-on-exec descriptor; blocks unless the socket is non-blocking. */
-    public static int accept(int fd) throws SystemCallException {
-        return (int) SystemCall.call("accept4(fd " + fd + ")", ACCEPT4, fd, MemorySegment.NULL, MemorySegment.NULL,
-                SOCK_CLOEXEC);
+    /**
+     * Accepts a connection as a new close-on-exec descriptor; blocks unless the socket is non-blocking.
+     *
+     * @return the connection, or empty if none was waiting (EAGAIN on a non-blocking socket: another
+     *     holder of a shared socket took it first)
+     */
+    public static OptionalInt accept(int fd) throws SystemCallException {
+        try {
+            return OptionalInt.of((int) SystemCall.call("accept4(fd " + fd + ")", ACCEPT4, fd, MemorySegment.NULL,
+                    MemorySegment.NULL, SOCK_CLOEXEC));
+        } catch (SystemCallException e) {
+            if (e.errno() == Errno.EAGAIN) {
+                return OptionalInt.empty();
+            }
+            throw e;
+        }
     }
 
     public static void connect(int fd, Path path) throws SystemCallException {
@@ -102,7 +118,7 @@ public final class Sockets {
             MemorySegment address = unixAddress(arena, path);
             MemorySegment buffer = arena.allocate(Math.max(1, data.length));
             MemorySegment.copy(data, 0, buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
-            SystemCall.call("sendto(" + path + ")", SENDTO, fd, buffer, (long) data.length, 0x4000, address,
+            SystemCall.call("sendto(" + path + ")", SENDTO, fd, buffer, (long) data.length, MSG_NOSIGNAL, address,
                     (int) address.byteSize());
         }
     }

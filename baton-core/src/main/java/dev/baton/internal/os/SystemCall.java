@@ -31,7 +31,7 @@ final class SystemCall {
                 }
                 int errno = LibC.errno(state);
                 if (errno != Errno.EINTR) {
-                    throw new SystemCallException(description, errno);
+                    throw SystemCallException.of(description, errno);
                 }
             }
         }
