@@ -58,7 +58,7 @@ class SupervisorOptionsTest {
     void readiness_tcpWithoutANumber_isRefusedShowingTheForm() {
         assertThatThrownBy(() -> Readiness.parse("tcp:notanumber"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("the port 'notanumber' is not a number")
+                .hasMessageContaining("port 'notanumber' is not a number")
                 .hasMessageNotContaining("For input string");
     }
 }
