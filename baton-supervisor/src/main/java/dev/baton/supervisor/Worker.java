@@ -6,6 +6,7 @@ import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Errno;
 import dev.baton.internal.os.Exec;
 import dev.baton.internal.os.Pipes;
+import dev.baton.internal.os.ProcessGroups;
 import dev.baton.internal.os.Processes;
 import dev.baton.internal.os.Spawn;
 import dev.baton.internal.os.SystemCallException;
@@ -315,6 +316,9 @@ final class Worker {
     boolean reap() throws SystemCallException {
         Optional<ExitStatus> status;
         synchronized (this) {
+            if (Exec.probeChild(pidfd) == Exec.Child.EXITED) {
+                endOrphanedGroup();
+            }
             status = ChildProcesses.reap(pidfd);
             if (status.isEmpty()) {
                 return false;
@@ -328,6 +332,29 @@ final class Worker {
         }
         exit.complete(status.get());
         return true;
+    }
+
+    /**
+     * Ends what the worker left in its process group when it exited (a child it forked that kept a
+     * listener or its output pipes): SIGKILL to the group, sent while the exited worker is not reaped
+     * yet, so its pid, which is the group's id, cannot have been reused. The worker, which would have
+     * stopped them in its own order, is gone; left alone they would accept on the listeners for good.
+     */
+    private void endOrphanedGroup() {
+        List<ProcessGroups.Member> left = ProcessGroups.othersIn(pid);
+        if (left.isEmpty()) {
+            return;
+        }
+        LOG.log(Level.WARNING, logPrefix + describe() + " exited and left " + left.size() + " processes in its "
+                + "process group " + left + ": SIGKILL to the group, so none keeps a listener or its output");
+        try {
+            Processes.kill(-pid, Processes.SIGKILL);
+        } catch (SystemCallException e) {
+            if (e.errno() != Errno.ESRCH) {
+                LOG.log(Level.WARNING, logPrefix + "cannot signal the process group of " + describe() + ": "
+                        + e.getMessage());
+            }
+        }
     }
 
     /** Its last lines of output, waiting at most {@code wait} for the relays to read what it wrote. */
