@@ -5,6 +5,7 @@ import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Errno;
 import dev.baton.internal.os.Exec;
+import dev.baton.internal.os.PipeSize;
 import dev.baton.internal.os.Pipes;
 import dev.baton.internal.os.ProcessGroups;
 import dev.baton.internal.os.Processes;
@@ -44,6 +45,8 @@ final class Worker {
 
     private static final Logger LOG = System.getLogger("dev.baton.supervisor");
     private static final String SHELL = "/bin/sh";
+    /** The capacity asked for each output pipe: 1 MiB, the default maximum for an unprivileged process. */
+    static final int PIPE_BYTES = 1 << 20;
     private static final String SET_LISTEN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
 
     final int generation;
@@ -102,6 +105,8 @@ final class Worker {
         try {
             stdout = Pipes.newPipe();
             stderr = Pipes.newPipe();
+            enlarge(stdout[0]);
+            enlarge(stderr[0]);
             int[] childFds = new int[3 + listenerFds.length];
             childFds[0] = Spawn.NULL_DEVICE;
             childFds[1] = stdout[1];
@@ -127,6 +132,20 @@ final class Worker {
             kill();
             throw new IOException("started worker " + generation + " as pid " + pid + " but cannot watch it ("
                     + e.getMessage() + "); killed it", e);
+        }
+    }
+
+    /**
+     * Gives an output pipe {@value #PIPE_BYTES} bytes instead of the kernel's 64 KiB, so a worker that
+     * logs a burst while the supervisor is slow or stopped (SIGSTOP, a debugger) is not blocked at once;
+     * where the kernel refuses (a lower {@code pipe-max-size}, the user's pipe budget spent), 64 KiB stays.
+     */
+    private void enlarge(int pipe) {
+        try {
+            PipeSize.raise(pipe, PIPE_BYTES);
+        } catch (SystemCallException e) {
+            LOG.log(Level.DEBUG, () -> logPrefix + "worker " + generation + "'s output pipe stays at its default "
+                    + "size: " + e.getMessage());
         }
     }
 
