@@ -1,5 +1,6 @@
 package dev.baton.supervisor;
 
+import dev.baton.ServiceStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -59,7 +60,7 @@ class SupervisorMachineTest {
     }
 
     private String lastReload() {
-        return machine.status(1, "svc", List.of(new ListenerSpec("http", ":8080"))).lastReload();
+        return machine.status(1, "svc", List.of(new ListenerSpec("http", ":8080"))).status().lastReload();
     }
 
     @Test
@@ -68,7 +69,7 @@ class SupervisorMachineTest {
 
         assertThat(machine.state()).isEqualTo(State.SERVING);
         assertThat(first.state()).isEqualTo(Worker.State.SERVING);
-        assertThat(machine.status(1, "svc", List.of()).state()).isEqualTo("serving");
+        assertThat(machine.status(1, "svc", List.of()).status().state()).isEqualTo(ServiceStatus.State.SERVING);
         assertThatThrownBy(machine::beginStart).isInstanceOf(IllegalStateException.class)
                 .hasMessage("start() called in state SERVING");
     }
@@ -208,7 +209,7 @@ class SupervisorMachineTest {
 
         assertThat(stop.action()).isEqualTo(StopAction.NONE);
         assertThat(machine.state()).isEqualTo(State.EXECUTING);
-        assertThat(machine.status(1, "svc", List.of()).state()).isEqualTo("upgrading");
+        assertThat(machine.status(1, "svc", List.of()).status().state()).isEqualTo(ServiceStatus.State.UPGRADING);
         assertThat(machine.beginUpgrade()).isEqualTo("an upgrade of the supervisor is already under way");
         assertThat(machine.upgradeFailed().stop()).isNull();
         assertThat(machine.state()).isEqualTo(State.SERVING);
@@ -237,7 +238,7 @@ class SupervisorMachineTest {
         assertThat(image.state()).isEqualTo(State.RESTARTING);
         assertThat(restarts).containsExactly(Duration.ofMillis(1600));
         assertThat(image.beginRestart()).hasValue(5);
-        assertThat(image.status(1, "svc", List.of()).lastReload()).isEqualTo("worker 4 failed");
+        assertThat(image.status(1, "svc", List.of()).status().lastReload()).isEqualTo("worker 4 failed");
     }
 
     @Test
