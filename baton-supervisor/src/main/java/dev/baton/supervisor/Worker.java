@@ -5,7 +5,9 @@ import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Errno;
 import dev.baton.internal.os.Exec;
+import dev.baton.internal.os.PipeSize;
 import dev.baton.internal.os.Pipes;
+import dev.baton.internal.os.ProcessGroups;
 import dev.baton.internal.os.Processes;
 import dev.baton.internal.os.Spawn;
 import dev.baton.internal.os.SystemCallException;
@@ -43,6 +45,8 @@ final class Worker {
 
     private static final Logger LOG = System.getLogger("dev.baton.supervisor");
     private static final String SHELL = "/bin/sh";
+    /** The capacity asked for each output pipe: 1 MiB, the default maximum for an unprivileged process. */
+    static final int PIPE_BYTES = 1 << 20;
     private static final String SET_LISTEN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
 
     final int generation;
@@ -101,6 +105,8 @@ final class Worker {
         try {
             stdout = Pipes.newPipe();
             stderr = Pipes.newPipe();
+            enlarge(stdout[0]);
+            enlarge(stderr[0]);
             int[] childFds = new int[3 + listenerFds.length];
             childFds[0] = Spawn.NULL_DEVICE;
             childFds[1] = stdout[1];
@@ -126,6 +132,20 @@ final class Worker {
             kill();
             throw new IOException("started worker " + generation + " as pid " + pid + " but cannot watch it ("
                     + e.getMessage() + "); killed it", e);
+        }
+    }
+
+    /**
+     * Gives an output pipe {@value #PIPE_BYTES} bytes instead of the kernel's 64 KiB, so a worker that
+     * logs a burst while the supervisor is slow or stopped (SIGSTOP, a debugger) is not blocked at once;
+     * where the kernel refuses (a lower {@code pipe-max-size}, the user's pipe budget spent), 64 KiB stays.
+     */
+    private void enlarge(int pipe) {
+        try {
+            PipeSize.raise(pipe, PIPE_BYTES);
+        } catch (SystemCallException e) {
+            LOG.log(Level.DEBUG, () -> logPrefix + "worker " + generation + "'s output pipe stays at its default "
+                    + "size: " + e.getMessage());
         }
     }
 
@@ -315,6 +335,9 @@ final class Worker {
     boolean reap() throws SystemCallException {
         Optional<ExitStatus> status;
         synchronized (this) {
+            if (Exec.probeChild(pidfd) == Exec.Child.EXITED) {
+                endOrphanedGroup();
+            }
             status = ChildProcesses.reap(pidfd);
             if (status.isEmpty()) {
                 return false;
@@ -328,6 +351,29 @@ final class Worker {
         }
         exit.complete(status.get());
         return true;
+    }
+
+    /**
+     * Ends what the worker left in its process group when it exited (a child it forked that kept a
+     * listener or its output pipes): SIGKILL to the group, sent while the exited worker is not reaped
+     * yet, so its pid, which is the group's id, cannot have been reused. The worker, which would have
+     * stopped them in its own order, is gone; left alone they would accept on the listeners for good.
+     */
+    private void endOrphanedGroup() {
+        List<ProcessGroups.Member> left = ProcessGroups.othersIn(pid);
+        if (left.isEmpty()) {
+            return;
+        }
+        LOG.log(Level.WARNING, logPrefix + describe() + " exited and left " + left.size() + " processes in its "
+                + "process group " + left + ": SIGKILL to the group, so none keeps a listener or its output");
+        try {
+            Processes.kill(-pid, Processes.SIGKILL);
+        } catch (SystemCallException e) {
+            if (e.errno() != Errno.ESRCH) {
+                LOG.log(Level.WARNING, logPrefix + "cannot signal the process group of " + describe() + ": "
+                        + e.getMessage());
+            }
+        }
     }
 
     /** Its last lines of output, waiting at most {@code wait} for the relays to read what it wrote. */

@@ -4,10 +4,12 @@ import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Pipes;
 import dev.baton.internal.os.SystemCallException;
 import dev.baton.internal.service.LastLines;
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A worker's standard output and error: read from two pipes, one thread each, and written to the
@@ -18,7 +20,8 @@ import java.util.List;
 final class WorkerOutput {
 
     private static final int KEPT_LINES = 20;
-    private static final int MAX_LINE_CHARS = 2000;
+    /** The longest line relayed; the rest of a longer one is dropped, and the line says how much. */
+    static final int MAX_LINE_BYTES = 8000;
 
     private final String prefix;
     private final LastLines lastLines = new LastLines(KEPT_LINES);
@@ -65,24 +68,28 @@ final class WorkerOutput {
     private void relay(int stream, PrintStream target) {
         int fd = fds[stream];
         byte[] buffer = new byte[8192];
-        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        long cut = 0; // bytes of the current line past MAX_LINE_BYTES, dropped
         try {
             int read;
             while ((read = Pipes.read(fd, buffer)) > 0) {
                 for (int i = 0; i < read; i++) {
                     byte b = buffer[i];
                     if (b == '\n') {
-                        emit(line, target);
-                    } else if (line.size() < MAX_LINE_CHARS * 4) {
+                        emit(line, cut, target);
+                        cut = 0;
+                    } else if (line.size() < MAX_LINE_BYTES) {
                         line.write(b);
+                    } else {
+                        cut++;
                     }
                 }
             }
         } catch (SystemCallException e) {
             target.println(prefix + "(output lost: " + e.getMessage() + ")");
         } finally {
-            if (line.size() > 0) {
-                emit(line, target);
+            if (line.size() > 0 || cut > 0) {
+                emit(line, cut, target);
             }
             synchronized (fds) {
                 Descriptors.closeQuietly(fd);
@@ -91,17 +98,39 @@ final class WorkerOutput {
         }
     }
 
-    private void emit(java.io.ByteArrayOutputStream bytes, PrintStream target) {
+    private void emit(ByteArrayOutputStream bytes, long cut, PrintStream target) {
         String text = bytes.toString(StandardCharsets.UTF_8);
         bytes.reset();
-        if (text.endsWith("\r")) {
+        if (text.endsWith("\r") && cut == 0) {
             text = text.substring(0, text.length() - 1);
         }
-        if (text.length() > MAX_LINE_CHARS) {
-            text = text.substring(0, MAX_LINE_CHARS) + "...";
+        String line = escape(text) + (cut == 0 ? "" : "... (" + cut + " more bytes of this line cut)");
+        target.println(prefix + line);
+        lastLines.add(line);
+    }
+
+    /**
+     * {@code text} with every control character but tab written as {@code \xHH} (ESC, NUL, CR, DEL and
+     * the C1 controls), so a worker cannot move the cursor, recolour or clear a terminal that shows the
+     * log, or cut a journal's line; other text, including backslashes, is left as it is.
+     */
+    static String escape(String text) {
+        StringBuilder escaped = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean control = (c < 0x20 && c != '\t') || (c >= 0x7f && c <= 0x9f);
+            if (control && escaped == null) {
+                escaped = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            if (escaped != null) {
+                if (control) {
+                    escaped.append(String.format(Locale.ROOT, "\\x%02X", (int) c));
+                } else {
+                    escaped.append(c);
+                }
+            }
         }
-        target.println(prefix + text);
-        lastLines.add(text);
+        return escaped == null ? text : escaped.toString();
     }
 
     /** The last lines, once the relays have read what the worker wrote (waiting at most {@code wait}). */
