@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.internal.service.DescriptorUsage;
 import dev.baton.internal.service.ExitDescription;
 import dev.baton.internal.service.LastLines;
 import java.io.FileDescriptor;
@@ -10,6 +11,7 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +49,15 @@ final class SuccessorProcess implements Successor {
         remove.forEach(builder.environment()::remove);
         builder.environment().putAll(add);
         builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
-        return new SuccessorProcess(builder.start());
+        try {
+            return new SuccessorProcess(builder.start());
+        } catch (IOException e) {
+            Optional<String> exhausted = DescriptorUsage.exhaustion(e);
+            if (exhausted.isPresent()) {
+                throw new IOException(exhausted.get() + " (the JDK said: " + e.getMessage() + ")", e);
+            }
+            throw e;
+        }
     }
 
     @Override

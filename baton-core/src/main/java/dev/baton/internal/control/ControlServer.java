@@ -68,6 +68,7 @@ public final class ControlServer implements AutoCloseable {
     private final ThreadPoolExecutor workers;
     private final AtomicInteger open = new AtomicInteger();
     private final List<Waiting> waiting = new ArrayList<>(); // the poller's alone
+    private final DescriptorShortage shortage; // the poller's alone
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Mode mode = Mode.ACCEPTING;
@@ -82,6 +83,12 @@ public final class ControlServer implements AutoCloseable {
     private ControlServer(int listenFd, Handler handler, Duration ioTimeout, String logPrefix) throws IOException {
         this.listenFd = listenFd;
         this.wakeFd = Descriptors.newEventFd();
+        try {
+            this.shortage = new DescriptorShortage(logPrefix);
+        } catch (SystemCallException e) {
+            Descriptors.closeQuietly(wakeFd);
+            throw e;
+        }
         this.handler = handler;
         this.ioTimeout = ioTimeout;
         this.logPrefix = logPrefix;
@@ -214,7 +221,7 @@ public final class ControlServer implements AutoCloseable {
                 if (current == Mode.CLOSED && waiting.isEmpty()) {
                     return;
                 }
-                boolean accept = current == Mode.ACCEPTING;
+                boolean accept = current == Mode.ACCEPTING && shortage.mayAccept(System.nanoTime());
                 int[] fds = new int[1 + waiting.size() + (accept ? 1 : 0)];
                 fds[0] = wakeFd;
                 for (int i = 0; i < waiting.size(); i++) {
@@ -243,6 +250,7 @@ public final class ControlServer implements AutoCloseable {
                 closeConnection(connection.channel());
             }
             waiting.clear();
+            shortage.close();
             lock.lock();
             try {
                 Descriptors.closeQuietly(wakeFd);
@@ -263,7 +271,7 @@ public final class ControlServer implements AutoCloseable {
 
     private Duration untilFirstDeadline() {
         long now = System.nanoTime();
-        long wait = IDLE_POLL.toNanos();
+        long wait = shortage.mayAccept(now) ? IDLE_POLL.toNanos() : shortage.untilAcceptAgain(now).toNanos();
         for (Waiting connection : waiting) {
             wait = Math.min(wait, Math.max(0, connection.deadlineNanos() - now));
         }
@@ -291,7 +299,11 @@ public final class ControlServer implements AutoCloseable {
             fd = accepted.getAsInt();
         } catch (SystemCallException.PeerGone e) {
             return; // the peer gave up before we took its connection
+        } catch (SystemCallException.TooManyOpenFiles e) {
+            shortage.shed(listenFd, ioTimeout, e, System.nanoTime());
+            return;
         }
+        shortage.accepted();
         open.incrementAndGet();
         ControlChannel channel;
         PeerCredentials peer;

@@ -103,4 +103,11 @@ public final class Refusals {
     public static String tooManyConnections(int max) {
         return "too many control connections (at most " + max + " at once); try again";
     }
+
+    /** The service has no descriptor left to serve a control connection with. */
+    public static String outOfDescriptors() {
+        return "the service is out of file descriptors (EMFILE) and cannot serve this request now; it still "
+                + "serves its clients. Try again once it has closed some (or raise its descriptor limit, "
+                + "LimitNOFILE=, and restart it)";
+    }
 }
