@@ -69,6 +69,7 @@ public final class ControlServer implements AutoCloseable {
     private final AtomicInteger open = new AtomicInteger();
     private final List<Waiting> waiting = new ArrayList<>(); // the poller's alone
     private final DescriptorShortage shortage; // the poller's alone
+    private final RateLimitedWarning malformed = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Mode mode = Mode.ACCEPTING;
@@ -369,8 +370,7 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void refuse(Waiting connection, String why) {
-        LOG.log(Level.WARNING, logPrefix + "refused a control request from pid " + connection.peer().pid() + ": "
-                + why);
+        malformed.warn(logPrefix + "refused a control request from pid " + connection.peer().pid() + ": " + why);
         sendQuietly(connection.channel(), new Message.Refused("bad request: " + why));
         closeConnection(connection.channel());
     }

@@ -6,7 +6,6 @@ import dev.baton.internal.os.SystemCallException;
 import dev.baton.internal.protocol.Message;
 import java.io.IOException;
 import java.lang.System.Logger;
-import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.OptionalInt;
 
@@ -28,15 +27,12 @@ final class DescriptorShortage implements AutoCloseable {
     private static final Logger LOG = System.getLogger(ControlServer.class.getName());
     private static final Duration FIRST_PAUSE = Duration.ofMillis(50);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(1);
-    /** At most one warning in this long: a client of the same user must not be able to flood the log. */
-    private static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
 
     private final String logPrefix;
     private int spare;
     private Duration pause = FIRST_PAUSE;
     private long acceptAgainNanos;
-    private long lastWarningNanos;
-    private int shedSinceWarning;
+    private final RateLimitedWarning warning = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
 
     DescriptorShortage(String logPrefix) throws SystemCallException {
         this.logPrefix = logPrefix;
@@ -73,15 +69,9 @@ final class DescriptorShortage implements AutoCloseable {
                 spare = -1; // still none free: taken again at the next shortage
             }
         }
-        shedSinceWarning++;
-        if (nowNanos - lastWarningNanos >= WARNING_INTERVAL.toNanos() || lastWarningNanos == 0) {
-            LOG.log(Level.WARNING, logPrefix + "out of file descriptors (" + cause.getMessage() + "): control "
-                    + "connections are told so and retried every " + pause.toMillis() + " ms or more; "
-                    + shedSinceWarning + " turned away since the last warning. The service serves on; close "
-                    + "descriptors (or raise its limit, LimitNOFILE=) and reload");
-            lastWarningNanos = nowNanos;
-            shedSinceWarning = 0;
-        }
+        warning.warn(logPrefix + "out of file descriptors (" + cause.getMessage() + "): a control connection "
+                + "was told so; accepting again in " + pause.toMillis() + " ms. The service serves on; close "
+                + "descriptors (or raise its limit, LimitNOFILE=) and reload");
         acceptAgainNanos = nowNanos + pause.toNanos();
         pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
     }
