@@ -1,6 +1,6 @@
 package dev.baton.supervisor;
 
-import dev.baton.internal.os.Exec;
+import dev.baton.internal.service.CommandLine;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ final class SelfExec {
     private SelfExec() {}
 
     static Program program(Map<String, String> environment) throws IOException {
-        List<String> arguments = Exec.commandLine();
+        List<String> arguments = CommandLine.ofThisProcess();
         String override = environment.get(PROGRAM_OVERRIDE);
         if (override != null && !override.isEmpty()) {
             return new Program(override, arguments);

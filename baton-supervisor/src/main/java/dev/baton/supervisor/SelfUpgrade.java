@@ -2,6 +2,7 @@ package dev.baton.supervisor;
 
 import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.ControlServer;
+import dev.baton.internal.control.Refusals;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Exec;
 import dev.baton.internal.os.Sockets;
@@ -58,14 +59,9 @@ final class SelfUpgrade {
         this.logPrefix = logPrefix;
     }
 
-    /** Upgrades on a thread of its own (for SIGUSR1); the outcome is logged. */
-    void inBackground(String trigger) {
-        threads.start("baton-upgrade-supervisor", () -> reexecute(trigger, null));
-    }
-
     /**
-     * Upgrades for a control request; the new image answers on {@code channel}'s connection, which is
-     * carried too. Returns the refusal or the failure otherwise.
+     * Upgrades for a control request, whose connection the new image answers on (carried too), or for a
+     * signal ({@code channel} null). Returns the refusal or the failure otherwise.
      */
     Message forRequest(String trigger, ControlChannel channel) {
         CompletableFuture<Message> outcome = new CompletableFuture<>();
@@ -92,7 +88,7 @@ final class SelfUpgrade {
         if (refusal != null) {
             LOG.log(Level.WARNING, logPrefix + "upgrade of the supervisor requested by " + trigger + " refused: "
                     + refusal);
-            return new Message.Refused("cannot upgrade the supervisor now: " + refusal);
+            return new Message.Refused(Refusals.cannotUpgradeSupervisor(refusal));
         }
         LOG.log(Level.INFO, logPrefix + "upgrading the supervisor in place, requested by " + trigger
                 + ": pausing the control socket and the reaper");

@@ -1,5 +1,6 @@
 package dev.baton.supervisor;
 
+import dev.baton.ServiceStatus;
 import dev.baton.UpgradeResult;
 import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.ControlServer;
@@ -8,6 +9,7 @@ import dev.baton.internal.os.Availability;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.protocol.Message;
 import dev.baton.internal.service.PidFile;
+import dev.baton.internal.service.ServiceSignals;
 import dev.baton.internal.service.SystemdNotifier;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -30,16 +32,18 @@ import java.util.concurrent.TimeUnit;
  * <p>Use: {@link #open} (binds the listeners and the control socket; fails on bad input), then
  * {@link #start} (the first worker, until it is ready), then {@link #awaitStopped}. Triggers:
  * {@link #reload}, {@link #stop}, the control socket ({@code baton reload | status | stop}) and, after
- * {@link #handleSignals}, SIGHUP/SIGUSR2 (reload) and SIGTERM/SIGINT (stop).
+ * {@link #handleSignals}, SIGHUP/SIGUSR2 (reload), SIGTERM/SIGINT (stop) and SIGUSR1 (upgrade in place).
  *
  * <p>This class wires the parts and runs the start, reload and stop sequences; each part has one
  * concern: {@link SupervisorMachine} owns every piece of changing state (one monitor, its rules written
  * there), {@link WorkerLauncher} starts a worker and waits for its readiness, {@link CrashRestarts}
  * restarts after a crash, {@link Retirement} ends old workers, {@link SelfUpgrade} and {@link TakeOver}
- * are the two sides of the supervisor's upgrade in place, {@link SupervisorControl} answers the control
- * socket, and {@link SupervisorThreads} runs every timer and background thread. Blocking work runs on
- * the caller's thread (a control connection's) or on a platform thread of its own (signals, restarts,
- * stops); one reload, restart or upgrade at a time, as the machine's states decide.
+ * are the two sides of the supervisor's upgrade in place, {@link SupervisorControl} is what the control
+ * socket and the signals call (through the dispatcher and the signal wiring both modes share), and
+ * {@link SupervisorThreads} runs every timer and the supervisor's own background threads. Blocking work
+ * runs on the caller's thread (a control connection's, a signal's) or on a platform thread of its own
+ * (restarts, stops, an upgrade in place); one reload, restart or upgrade at a time, as the machine's
+ * states decide.
  */
 public final class Supervisor {
 
@@ -91,7 +95,7 @@ public final class Supervisor {
             this.listeners = SupervisedListeners.adopt(carried.listeners());
             int controlFd = TakeOver.adoptControlSocket(carried.controlFd(), controlPath);
             this.reaper = new Reaper();
-            this.controlServer = ControlServer.start(controlFd, control, SupervisorControl.TIMEOUT, logPrefix);
+            this.controlServer = ControlServer.start(controlFd, control.handler(), SupervisorControl.TIMEOUT, logPrefix);
         } else {
             this.listeners = SupervisedListeners.open(options.listeners(), environment, pid, options.backlog());
             int controlFd;
@@ -103,7 +107,7 @@ public final class Supervisor {
             }
             try {
                 this.reaper = new Reaper();
-                this.controlServer = ControlServer.start(controlFd, control, SupervisorControl.TIMEOUT, logPrefix);
+                this.controlServer = ControlServer.start(controlFd, control.handler(), SupervisorControl.TIMEOUT, logPrefix);
             } catch (IOException | RuntimeException e) {
                 Descriptors.closeQuietly(controlFd);
                 Files.deleteIfExists(controlPath);
@@ -170,7 +174,7 @@ public final class Supervisor {
 
     /** Answers SIGHUP and SIGUSR2 (reload), SIGTERM and SIGINT (stop), SIGUSR1 (upgrade in place), from now on. */
     public void handleSignals() {
-        SupervisorSignals.install(this);
+        ServiceSignals.install(control);
     }
 
     public long pid() {
@@ -216,11 +220,6 @@ public final class Supervisor {
     }
 
     // ---- reload ------------------------------------------------------------------------------------
-
-    /** Starts a reload on a thread of its own (for signals). */
-    public void reloadInBackground(String trigger) {
-        threads.start("baton-reload", () -> reload(trigger));
-    }
 
     /**
      * Replaces the serving worker: runs the command again with the same sockets; once the new worker
@@ -312,24 +311,20 @@ public final class Supervisor {
 
     // ---- upgrade of the supervisor itself, status --------------------------------------------------
 
-    /** SIGUSR1: upgrades the supervisor in place on a thread of its own; the outcome is logged. */
-    void upgradeSelfInBackground(String trigger) {
-        selfUpgrade.inBackground(trigger);
-    }
-
     /**
      * Re-executes this supervisor's own command line in place ({@code execve}: same pid, the workers
      * stay its children), carrying the listeners, the control socket, every worker and the counters;
-     * the new program image answers on {@code channel}'s connection. Returns only if that could not be
-     * done: a refusal (only a serving supervisor upgrades, one thing at a time) or a failure, after
-     * which everything is as it was and the supervisor goes on serving.
+     * the new program image answers on {@code channel}'s connection (null for a signal: the outcome is
+     * logged). Returns only if that could not be done: a refusal (only a serving supervisor upgrades,
+     * one thing at a time) or a failure, after which everything is as it was and the supervisor goes on
+     * serving.
      */
     Message upgradeSelf(String trigger, ControlChannel channel) {
         return selfUpgrade.forRequest(trigger, channel);
     }
 
-    /** The supervisor's state for {@code baton status}: mode "supervised", every live worker. */
-    Message.StatusReply status() {
+    /** The supervisor's state for {@code baton status}: mode supervised, every live worker. */
+    ServiceStatus status() {
         return machine.status(pid, options.name(), listeners.specs());
     }
 

@@ -1,17 +1,16 @@
 package dev.baton.supervisor;
 
+import dev.baton.ServiceStatus;
 import dev.baton.UpgradeResult;
 import dev.baton.internal.os.ChildProcesses.ExitStatus;
-import dev.baton.internal.protocol.Message;
 import dev.baton.internal.protocol.Message.ListenerSpec;
-import dev.baton.internal.protocol.Message.ProcessInfo;
+import dev.baton.internal.service.ExitDescription;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,9 +39,9 @@ final class SupervisorMachine {
         EXECUTING,
         STOPPING, STOPPED;
 
-        /** The name {@code baton status} shows. */
-        String statusName() {
-            return (this == EXECUTING ? UPGRADING : this).name().toLowerCase(Locale.ROOT);
+        /** The state {@code baton status} shows: {@link #EXECUTING} is still upgrading. */
+        ServiceStatus.State shown() {
+            return ServiceStatus.State.valueOf((this == EXECUTING ? UPGRADING : this).name());
         }
     }
 
@@ -178,6 +177,7 @@ final class SupervisorMachine {
 
     /** {@code worker} has exited and been reaped (called once per worker, on the reaper thread). */
     synchronized void exited(Worker worker, ExitStatus status) {
+        String ended = ExitDescription.of(status.code(), status.signal());
         workers.remove(worker);
         if (workers.isEmpty()) {
                 notifyAll(); // awaitNoWorkers
@@ -187,7 +187,7 @@ final class SupervisorMachine {
             if (state == State.SERVING || state == State.RELOADING) {
                 Duration served = worker.servedFor();
                 backoff.crashedAfter(served);
-                LOG.log(Level.WARNING, logPrefix + worker.describe() + " " + status.describe()
+                LOG.log(Level.WARNING, logPrefix + worker.describe() + " " + ended
                         + " on its own after serving " + served.toMillis() + " ms; the listeners stay open, "
                         + (state == State.RELOADING ? "the reload's new worker takes over if it gets ready"
                         : "restarting in " + backoff.current().toMillis() + " ms"));
@@ -196,10 +196,10 @@ final class SupervisorMachine {
                     scheduleRestart();
                 }
             } else {
-                LOG.log(Level.INFO, logPrefix + worker.describe() + " " + status.describe());
+                LOG.log(Level.INFO, logPrefix + worker.describe() + " " + ended);
             }
         } else if (worker.state() != Worker.State.STARTING) {
-            LOG.log(Level.INFO, logPrefix + worker.describe() + " " + status.describe()
+            LOG.log(Level.INFO, logPrefix + worker.describe() + " " + ended
                     + (worker.wasKilled() ? " (killed)" : ""));
         }
     }
@@ -370,13 +370,13 @@ final class SupervisorMachine {
 
     // ---- status ------------------------------------------------------------------------------------
 
-    /** The supervisor's state for {@code baton status}: mode "supervised", every live worker. */
-    synchronized Message.StatusReply status(long pid, String name, List<ListenerSpec> listeners) {
-        List<ProcessInfo> processes = new ArrayList<>();
+    /** The supervisor's state for {@code baton status}: mode supervised, every live worker. */
+    synchronized ServiceStatus status(long pid, String name, List<ListenerSpec> listeners) {
+        List<ServiceStatus.ProcessStatus> processes = new ArrayList<>();
         for (Worker worker : workers) {
-            processes.add(worker.info());
+            processes.add(worker.info().status());
         }
-        return new Message.StatusReply(pid, name, "supervised", state.statusName(), listeners, processes,
-                lastReload);
+        return new ServiceStatus(pid, name, ServiceStatus.Mode.SUPERVISED, state.shown(),
+                listeners.stream().map(ListenerSpec::text).toList(), processes, lastReload);
     }
 }

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The threads the supervisor starts for itself, in one place: one timer thread for every deadline and
- * delay, and a named platform thread for each piece of blocking work (a reload asked for by a signal,
- * a restart, a stop, an upgrade of the supervisor). Platform threads, because that work may block in
+ * delay, and a named platform thread for each piece of blocking work (a restart, a stop, an upgrade of
+ * the supervisor; a signal's reload gets its thread from the shared signal wiring). Platform threads, because that work may block in
  * foreign calls ({@code poll}, {@code waitid}, {@code execve}) that would pin a virtual thread's carrier.
  * The reaper ({@link Reaper}) and the control acceptor own their threads.
  */

@@ -1,5 +1,7 @@
 package dev.baton.supervisor;
 
+import dev.baton.internal.os.ChildProcesses.ExitStatus;
+import dev.baton.internal.service.ExitDescription;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger;
@@ -122,7 +124,8 @@ final class WorkerLauncher {
             return "failed: " + e.getCause();
         }
         if (worker.exit.isDone()) {
-            return worker.exit.join().describe() + " before it was ready";
+            ExitStatus status = worker.exit.join();
+            return ExitDescription.of(status.code(), status.signal()) + " before it was ready";
         }
         if (!worker.ready.isDone()) {
             return "was abandoned: " + stopRequested.getNow("the supervisor is stopping");

@@ -10,14 +10,14 @@
  *  Supervisor ── wires the parts; runs start, reload and stop
  *   ├─ SupervisorMachine   the state and every transition      (its monitor: the one lock)
  *   │   ├─ RestartBackoff  100 ms .. 10 s, reset after 30 s     (guarded by the machine)
- *   │   └─ SupervisorRefusals  the wording of what a state refuses
+ *   │   └─ SupervisorRefusals  which shared refusal each state gives
  *   ├─ WorkerLauncher      start a Worker, wait for readiness  (caller's thread)
  *   │   └─ ReadinessWatch  notify / tcp probe / delay
  *   ├─ CrashRestarts       a restart once the backoff is over  (baton-restart thread)
  *   ├─ Retirement          SIGTERM, drain timeout, SIGKILL, the draining cap
  *   ├─ SelfUpgrade         old image: carry state, execve      (baton-upgrade-supervisor thread)
  *   ├─ TakeOver            new image: read SupervisorState, re-attach workers
- *   ├─ SupervisorControl   control requests → Supervisor calls (control server's threads)
+ *   ├─ SupervisorControl   the ControlledService: control socket, signals (control server's threads)
  *   ├─ SupervisorThreads   the timer and every background thread (a Scheduler)
  *   └─ Reaper              reaps workers through their pidfds  (baton-reaper thread)
  *  Worker ── one process: its pidfd, WorkerOutput relays, NotifySocket; its monitor guards its state

@@ -2,7 +2,9 @@ package dev.baton.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import dev.baton.ServiceStatus;
 import dev.baton.UpgradeResult;
 import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.protocol.Message.ListenerSpec;
@@ -59,7 +61,28 @@ class SupervisorMachineTest {
     }
 
     private String lastReload() {
-        return machine.status(1, "svc", List.of(new ListenerSpec("http", ":8080"))).status().lastReload();
+        return machine.status(1, "svc", List.of(new ListenerSpec("http", ":8080"))).lastReload();
+    }
+
+    @Test
+    void status_servingAndAReloadStarting_supervisedWithEveryLiveWorker() {
+        serving();
+        Worker second = launched(machine.beginReload().generation());
+
+        ServiceStatus status = machine.status(7, "svc", List.of(new ListenerSpec("http", ":8080")));
+
+        assertThat(status.mode()).isEqualTo(ServiceStatus.Mode.SUPERVISED);
+        assertThat(status.state()).isEqualTo(ServiceStatus.State.RELOADING);
+        assertThat(status.listeners()).containsExactly("http=:8080");
+        assertThat(status.processes()).extracting(ServiceStatus.ProcessStatus::generation, ServiceStatus.ProcessStatus::state)
+                .containsExactly(tuple(1, ServiceStatus.State.SERVING), tuple(second.generation, ServiceStatus.State.STARTING));
+    }
+
+    @Test
+    void everyState_isShownAsAStatusState_executingAsUpgrading() {
+        for (State state : State.values()) {
+            assertThat(state.shown()).hasToString(state == State.EXECUTING ? "upgrading" : state.name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     @Test
@@ -68,7 +91,7 @@ class SupervisorMachineTest {
 
         assertThat(machine.state()).isEqualTo(State.SERVING);
         assertThat(first.state()).isEqualTo(Worker.State.SERVING);
-        assertThat(machine.status(1, "svc", List.of()).status().state()).hasToString("serving");
+        assertThat(machine.status(1, "svc", List.of()).state()).hasToString("serving");
         assertThatThrownBy(machine::beginStart).isInstanceOf(IllegalStateException.class)
                 .hasMessage("start() called in state SERVING");
     }
@@ -208,7 +231,7 @@ class SupervisorMachineTest {
 
         assertThat(stop.action()).isEqualTo(StopAction.NONE);
         assertThat(machine.state()).isEqualTo(State.EXECUTING);
-        assertThat(machine.status(1, "svc", List.of()).status().state()).hasToString("upgrading");
+        assertThat(machine.status(1, "svc", List.of()).state()).hasToString("upgrading");
         assertThat(machine.beginUpgrade()).isEqualTo("an upgrade of the supervisor is already under way");
         assertThat(machine.upgradeFailed().stop()).isNull();
         assertThat(machine.state()).isEqualTo(State.SERVING);
@@ -237,7 +260,7 @@ class SupervisorMachineTest {
         assertThat(image.state()).isEqualTo(State.RESTARTING);
         assertThat(restarts).containsExactly(Duration.ofMillis(1600));
         assertThat(image.beginRestart()).hasValue(5);
-        assertThat(image.status(1, "svc", List.of()).status().lastReload()).isEqualTo("worker 4 failed");
+        assertThat(image.status(1, "svc", List.of()).lastReload()).isEqualTo("worker 4 failed");
     }
 
     @Test

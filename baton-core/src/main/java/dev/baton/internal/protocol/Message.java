@@ -81,19 +81,6 @@ public sealed interface Message {
             Objects.requireNonNull(status, "status");
         }
 
-        /**
-         * A status from the fields a supervisor knows, the words as {@code baton status} prints them
-         * ({@code "supervised"}, {@code "serving"}); for the supervisor until it builds a {@link ServiceStatus}.
-         *
-         * @throws IllegalArgumentException if {@code mode} or a state is not one {@link ServiceStatus} knows
-         */
-        public StatusReply(long pid, String name, String mode, String state, List<ListenerSpec> listeners,
-                List<ProcessInfo> processes, String lastReload) {
-            this(new ServiceStatus(pid, name, mode(mode), state(state),
-                    listeners.stream().map(ListenerSpec::text).toList(),
-                    processes.stream().map(ProcessInfo::status).toList(), lastReload));
-        }
-
         static ServiceStatus.Mode mode(String text) {
             return ServiceStatus.Mode.ofText(text)
                     .orElseThrow(() -> new IllegalArgumentException("unknown service mode '" + text + "'"));

@@ -187,9 +187,7 @@ public final class MessageCodec {
             case 6 -> new ReloadResult(readBoolean(in), in.readLong(), in.readLong(), in.readInt(), in.readLong(), readString(in),
                     readList(in, MessageCodec::readString));
             case 7 -> new StatusRequest();
-            case 8 -> new StatusReply(in.readLong(), readString(in), readString(in), readString(in),
-                    readList(in, MessageCodec::readListener), readList(in, MessageCodec::readProcess),
-                    readString(in));
+            case 8 -> readStatus(in);
             case 9 -> new StopRequest(readBoolean(in));
             case 10 -> new StopAck(in.readLong());
             case 11 -> new Refused(readString(in));
@@ -198,6 +196,18 @@ public final class MessageCodec {
                     readString(in));
             default -> throw new ProtocolException("unknown control message type " + type);
         };
+    }
+
+    /** A status as it travels: the words {@code baton status} prints ({@code supervised}, {@code serving}). */
+    private static StatusReply readStatus(DataInputStream in) throws IOException {
+        long pid = in.readLong();
+        String name = readString(in);
+        ServiceStatus.Mode mode = StatusReply.mode(readString(in));
+        ServiceStatus.State state = StatusReply.state(readString(in));
+        List<String> listeners = readList(in, MessageCodec::readListener).stream().map(ListenerSpec::text).toList();
+        List<ServiceStatus.ProcessStatus> processes =
+                readList(in, MessageCodec::readProcess).stream().map(ProcessInfo::status).toList();
+        return new StatusReply(new ServiceStatus(pid, name, mode, state, listeners, processes, readString(in)));
     }
 
     private static boolean readBoolean(DataInputStream in) throws IOException {

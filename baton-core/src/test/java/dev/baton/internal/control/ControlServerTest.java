@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.ServiceStatus;
 import dev.baton.internal.os.DescriptorPassing;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.PeerCredentials;
@@ -88,8 +89,8 @@ class ControlServerTest {
     }
 
     private static StatusReply status() {
-        return new StatusReply(ProcessHandle.current().pid(), NAME, "in-process", "serving",
-                List.of(new Message.ListenerSpec("http", ":8080")), List.of(), "none");
+        return new StatusReply(new ServiceStatus(ProcessHandle.current().pid(), NAME, ServiceStatus.Mode.IN_PROCESS,
+                ServiceStatus.State.SERVING, List.of("http=:8080"), List.of(), "none"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.baton.internal.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.baton.ServiceStatus;
 import dev.baton.internal.protocol.Message.Handover;
 import dev.baton.internal.protocol.Message.ReadyNotice;
 import dev.baton.internal.protocol.Message.Refused;
@@ -164,8 +165,8 @@ class MessageCodecTest {
 
     @Test
     void decode_statusWithAStateNoBatonKnows_refusedNamingIt() {
-        byte[] status = MessageCodec.encode(new StatusReply(1, "svc", "in-process", "serving", List.of(), List.of(),
-                "none"));
+        byte[] status = MessageCodec.encode(new StatusReply(new ServiceStatus(1, "svc", ServiceStatus.Mode.IN_PROCESS,
+                ServiceStatus.State.SERVING, List.of(), List.of(), "none")));
         String text = new String(status, java.nio.charset.StandardCharsets.ISO_8859_1).replace("serving", "servinG");
 
         assertRefused(text.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1), "unknown state 'servinG'");
@@ -173,17 +174,17 @@ class MessageCodecTest {
 
     @Test
     void statusReply_listenersAndProcesses_travelAsTheStatusShowsThem() throws ProtocolException {
-        StatusReply reply = new StatusReply(7, "svc", "supervised", "reloading",
-                List.of(new Message.ListenerSpec("http", "unix:/run/a=b.sock")),
-                List.of(new Message.ProcessInfo(8, 2, "draining", 1_700_000_000_123L)), "none");
+        ServiceStatus.ProcessStatus draining = new ServiceStatus.ProcessStatus(8, 2, ServiceStatus.State.DRAINING,
+                java.time.Instant.ofEpochMilli(1_700_000_000_123L));
+        StatusReply reply = new StatusReply(new ServiceStatus(7, "svc", ServiceStatus.Mode.SUPERVISED,
+                ServiceStatus.State.RELOADING, List.of("http=unix:/run/a=b.sock"), List.of(draining), "none"));
 
-        dev.baton.ServiceStatus status = ((StatusReply) MessageCodec.decode(MessageCodec.encode(reply))).status();
+        ServiceStatus status = ((StatusReply) MessageCodec.decode(MessageCodec.encode(reply))).status();
 
-        assertThat(status.mode()).isEqualTo(dev.baton.ServiceStatus.Mode.SUPERVISED);
-        assertThat(status.state()).isEqualTo(dev.baton.ServiceStatus.State.RELOADING);
+        assertThat(status.mode()).isEqualTo(ServiceStatus.Mode.SUPERVISED);
+        assertThat(status.state()).isEqualTo(ServiceStatus.State.RELOADING);
         assertThat(status.listeners()).containsExactly("http=unix:/run/a=b.sock");
-        assertThat(status.processes()).containsExactly(new dev.baton.ServiceStatus.ProcessStatus(8, 2,
-                dev.baton.ServiceStatus.State.DRAINING, java.time.Instant.ofEpochMilli(1_700_000_000_123L)));
+        assertThat(status.processes()).containsExactly(draining);
     }
 
     @Test
@@ -202,9 +203,9 @@ class MessageCodecTest {
 
     @Test
     void encode_messageLargerThanMaxBytes_refusedNamingItsSize() {
-        List<Message.ListenerSpec> listeners = java.util.Collections.nCopies(
-                MessageCodec.MAX_LIST_SIZE, new Message.ListenerSpec("n".repeat(4096), ":80"));
-        StatusReply huge = new StatusReply(1, "svc", "supervised", "serving", listeners, List.of(), "");
+        List<String> listeners = java.util.Collections.nCopies(MessageCodec.MAX_LIST_SIZE, "n".repeat(4096) + "=:80");
+        StatusReply huge = new StatusReply(new ServiceStatus(1, "svc", ServiceStatus.Mode.SUPERVISED,
+                ServiceStatus.State.SERVING, listeners, List.of(), ""));
 
         assertThatThrownBy(() -> MessageCodec.encode(huge))
                 .isInstanceOf(IllegalArgumentException.class)

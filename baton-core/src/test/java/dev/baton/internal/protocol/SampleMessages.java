@@ -1,5 +1,9 @@
 package dev.baton.internal.protocol;
 
+import dev.baton.ServiceStatus;
+import dev.baton.ServiceStatus.Mode;
+import dev.baton.ServiceStatus.ProcessStatus;
+import dev.baton.ServiceStatus.State;
 import dev.baton.internal.protocol.Message.Handover;
 import dev.baton.internal.protocol.Message.HandoverRequest;
 import dev.baton.internal.protocol.Message.ListenerSpec;
@@ -15,6 +19,7 @@ import dev.baton.internal.protocol.Message.StopAck;
 import dev.baton.internal.protocol.Message.StopRequest;
 import dev.baton.internal.protocol.Message.UpgradeSupervisorRequest;
 import dev.baton.internal.protocol.Message.UpgradeSupervisorResult;
+import java.time.Instant;
 import java.util.List;
 
 /** One or more messages of every type, with edge values, for round-trip tests here and over sockets. */
@@ -52,12 +57,11 @@ public final class SampleMessages {
                         List.of("Exception in thread \"main\" java.lang.Error: boom", "\tat Main.main(Main.java:3)",
                                 "ünïcødé ✓ 𝄞", "")),
                 new StatusRequest(),
-                new StatusReply(4711, "svc", "in-process", "serving",
-                        List.of(new ListenerSpec("http", ":8080")),
-                        List.of(new ProcessInfo(4711, 3, "serving", 1_700_000_000_123L),
-                                new ProcessInfo(4700, 2, "draining", 1_700_000_000_000L)),
-                        "generation 3 (pid 4711) ready in 812 ms"),
-                new StatusReply(0, "x", "supervised", "restarting", List.of(), List.of(), ""),
+                new StatusReply(new ServiceStatus(4711, "svc", Mode.IN_PROCESS, State.SERVING, List.of("http=:8080"),
+                        List.of(new ProcessStatus(4711, 3, State.SERVING, Instant.ofEpochMilli(1_700_000_000_123L)),
+                                new ProcessStatus(4700, 2, State.DRAINING, Instant.ofEpochMilli(1_700_000_000_000L))),
+                        "generation 3 (pid 4711) ready in 812 ms")),
+                new StatusReply(new ServiceStatus(0, "x", Mode.SUPERVISED, State.RESTARTING, List.of(), List.of(), "")),
                 new StopRequest(true),
                 new StopRequest(false),
                 new StopAck(4711),
