@@ -33,37 +33,12 @@ public final class ChildProcesses {
             LibC.function("waitid", FunctionDescriptor.of(INT, INT, INT, POINTER, INT));
 
     /**
-     * How a child ended.
+     * How a child ended; {@code dev.baton.internal.service.ExitDescription} words it for a person.
      *
      * @param code its exit status if it exited, else -1
      * @param signal the signal that killed it, else 0
      */
-    public record ExitStatus(int code, int signal) {
-
-        /** {@code "exited with status 1"}, {@code "was killed by signal 9 (SIGKILL)"}. */
-        public String describe() {
-            if (signal != 0) {
-                return "was killed by signal " + signal + signalName(signal);
-            }
-            return "exited with status " + code + switch (code) {
-                case 126 -> " (the command was found but could not be executed)";
-                case 127 -> " (command not found)";
-                default -> "";
-            };
-        }
-
-        private static String signalName(int signal) {
-            return switch (signal) {
-                case 1 -> " (SIGHUP)";
-                case 2 -> " (SIGINT)";
-                case 6 -> " (SIGABRT)";
-                case 9 -> " (SIGKILL)";
-                case 11 -> " (SIGSEGV)";
-                case 15 -> " (SIGTERM)";
-                default -> "";
-            };
-        }
-    }
+    public record ExitStatus(int code, int signal) {}
 
     private ChildProcesses() {}
 

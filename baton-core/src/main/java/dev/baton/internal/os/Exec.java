@@ -78,26 +78,6 @@ public final class Exec {
         }
     }
 
-    /** This process's command line, from {@code /proc/self/cmdline}: argv[0] first. */
-    public static List<String> commandLine() throws IOException {
-        byte[] bytes = Files.readAllBytes(Path.of("/proc/self/cmdline"));
-        List<String> arguments = new ArrayList<>();
-        int start = 0;
-        for (int i = 0; i < bytes.length; i++) {
-            if (bytes[i] == 0) {
-                arguments.add(new String(bytes, start, i - start, StandardCharsets.UTF_8));
-                start = i + 1;
-            }
-        }
-        if (start < bytes.length) {
-            arguments.add(new String(bytes, start, bytes.length - start, StandardCharsets.UTF_8));
-        }
-        if (arguments.isEmpty()) {
-            throw new IOException("/proc/self/cmdline is empty");
-        }
-        return arguments;
-    }
-
     /** The descriptors this process has open now, from {@code /proc/self/fd}, in no particular order. */
     public static List<Integer> openDescriptors() throws IOException {
         List<Integer> fds = new ArrayList<>();
