@@ -107,7 +107,7 @@ public final class DemoJob {
                         + " before it was ready; its log: " + log + "\n" + tail(log));
             }
             try {
-                if (control.status().state().equals("serving")) {
+                if (control.status().state() == ServiceStatus.State.SERVING) {
                     return;
                 }
             } catch (IOException notYet) {
