@@ -59,4 +59,20 @@ class DemoCliTest {
         assertThat(exit).isZero();
         assertThat(out.toString()).contains("--duration=DURATION", "default: 20s");
     }
+
+    @Test
+    void demoServer_unknownServer_exitsTwoListingTheServers() {
+        int exit = execute("demo-server", "--port", "0", "--server", "nope");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--server", "unknown server 'nope'", "jetty, netty, grpc");
+    }
+
+    @Test
+    void demo_grpcServer_exitsTwoSayingWhatToRunInstead() {
+        int exit = execute("demo", "--server", "grpc");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--server jetty or netty", "demo-server --server grpc");
+    }
 }
