@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
 /** The options {@code baton demo} and {@code baton bench} share: the load and the upgrades. */
@@ -33,21 +32,14 @@ final class DemoArguments {
     int port;
 
     @Option(names = "--server", paramLabel = "SERVER", defaultValue = "jetty", converter = ServerKindConverter.class,
-            description = "The demo server's server: jetty or netty (default: ${DEFAULT-VALUE}).")
+            description = "The demo server's server: jetty or netty (HTTP/1.1 load), or grpc (closed-loop Hello calls, "
+                    + "one client per connection) (default: ${DEFAULT-VALUE}).")
     DemoServerKind server;
 
-    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
-    CommandLine.Model.CommandSpec spec;
-
     DemoJobOptions options() throws IOException {
-        if (server == DemoServerKind.GRPC) { // the load speaks HTTP/1.1 only
-            throw new CommandLine.ParameterException(spec.commandLine(), "the demo job loads an HTTP server: "
-                    + "--server jetty or netty; for gRPC run `baton demo-server --server grpc` and call it with a "
-                    + "gRPC client");
-        }
         Path work = Files.createTempDirectory("baton-demo-");
-        return new DemoJobOptions(SelfCommand.of("demo-server", "--server", server.label()), port, connections,
+        return new DemoJobOptions(SelfCommand.of("demo-server"), port, connections,
                 duration, upgrades,
-                newConnections ? ConnectionMode.NEW_CONNECTION : ConnectionMode.KEEP_ALIVE, work);
+                newConnections ? ConnectionMode.NEW_CONNECTION : ConnectionMode.KEEP_ALIVE, work, server);
     }
 }

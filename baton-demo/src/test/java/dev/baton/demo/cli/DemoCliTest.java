@@ -69,10 +69,10 @@ class DemoCliTest {
     }
 
     @Test
-    void demo_grpcServer_exitsTwoSayingWhatToRunInstead() {
-        int exit = execute("demo", "--server", "grpc");
+    void demo_unknownServer_exitsTwoListingTheServers() {
+        int exit = execute("demo", "--server", "tomcat");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--server jetty or netty", "demo-server --server grpc");
+        assertThat(err.toString()).contains("unknown server 'tomcat'", "jetty, netty, grpc");
     }
 }
