@@ -3,10 +3,7 @@ package dev.baton.demo;
 import dev.baton.BatonControl;
 import dev.baton.ServiceStatus;
 import dev.baton.UpgradeResult;
-import dev.baton.load.LoadGenerator;
 import dev.baton.load.LoadOptions;
-import dev.baton.load.LoadReport;
-import dev.baton.load.LoadRun;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -43,7 +40,7 @@ public final class DemoJob {
      * @param upgrades each upgrade, in order
      * @param serverLog where the server's output went
      */
-    public record Outcome(LoadReport load, List<UpgradeTiming> upgrades, Path serverLog) {
+    public record Outcome(JobReport load, List<UpgradeTiming> upgrades, Path serverLog) {
 
         /** Whether no request failed and every upgrade succeeded. */
         public boolean passed() {
@@ -81,7 +78,8 @@ public final class DemoJob {
         List<String> command = new ArrayList<>(options.serverCommand());
         command.addAll(List.of("--port", Integer.toString(port), "--name", name, "--config", config.toString(),
                 "--pidfile", options.workDirectory().resolve("demo-server.pid").toString()));
-        out.printf("Starting the demo server on 127.0.0.1:%d (its log: %s)%n", port, log);
+        command.addAll(List.of("--server", options.server().label()));
+        out.printf("Starting the %s demo server on 127.0.0.1:%d (its log: %s)%n", options.server().label(), port, log);
         Process server = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
@@ -89,8 +87,9 @@ public final class DemoJob {
                 .start();
         try {
             awaitServing(server);
-            out.printf("Load: %d %s connections for %ds, never retrying; %d upgrades meanwhile%n",
-                    options.connections(), options.mode().label(), options.duration().toSeconds(), options.upgrades());
+            out.printf("Load: %d %s for %ds, never retrying; %d upgrades meanwhile%n", options.connections(),
+                    options.server() == DemoServerKind.GRPC ? "gRPC clients calling Hello (default settings)"
+                            : options.mode().label() + " connections", options.duration().toSeconds(), options.upgrades());
             Outcome outcome = drive();
             print(outcome);
             return outcome;
@@ -107,7 +106,7 @@ public final class DemoJob {
                         + " before it was ready; its log: " + log + "\n" + tail(log));
             }
             try {
-                if (control.status().state().equals("serving")) {
+                if (control.status().state() == ServiceStatus.State.SERVING) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -122,14 +121,10 @@ public final class DemoJob {
     }
 
     private Outcome drive() throws IOException, InterruptedException {
-        LoadOptions loadOptions = LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
-                .withConnections(options.connections())
-                .withDuration(options.duration().plus(RELOAD_WAIT.multipliedBy(options.upgrades() + 1L)))
-                .withMode(options.mode());
         List<UpgradeTiming> upgrades = new ArrayList<>();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("demo-progress").factory());
-        try (LoadRun load = LoadGenerator.start(loadOptions)) {
+        try (JobLoad load = startLoad()) {
             progress.scheduleAtFixedRate(() -> printProgress(load, upgrades.size()), 1, 1, TimeUnit.SECONDS);
             long start = System.nanoTime();
             for (int i = 1; i <= options.upgrades(); i++) {
@@ -147,7 +142,7 @@ public final class DemoJob {
             // that every generation serves even when upgrades take longer than their spacing.
             long end = Math.max(start + options.duration().toNanos(), System.nanoTime() + AFTER_LAST_UPGRADE.toNanos());
             TimeUnit.NANOSECONDS.sleep(Math.max(0, end - System.nanoTime()));
-            LoadReport report = load.stop();
+            JobReport report = load.stop();
             progress.shutdownNow();
             clearProgress();
             awaitDrains();
@@ -159,6 +154,17 @@ public final class DemoJob {
         } finally {
             progress.shutdownNow();
         }
+    }
+
+    /** The load of the server the job runs: HTTP/1.1 for Jetty and Netty, {@code Hello} calls for gRPC. */
+    private JobLoad startLoad() {
+        if (options.server() == DemoServerKind.GRPC) {
+            return new GrpcJobLoad(port, options.connections());
+        }
+        return new HttpJobLoad(LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+                .withConnections(options.connections())
+                .withDuration(options.duration().plus(RELOAD_WAIT.multipliedBy(options.upgrades() + 1L)))
+                .withMode(options.mode()));
     }
 
     private UpgradeTiming upgrade(int number) throws IOException {
@@ -205,8 +211,8 @@ public final class DemoJob {
         return System.console() != null && out == System.out;
     }
 
-    private void printProgress(LoadRun load, int upgradesDone) {
-        String line = load.snapshot().toProgressLine() + "  upgrades " + upgradesDone + "/" + options.upgrades();
+    private void printProgress(JobLoad load, int upgradesDone) {
+        String line = load.progressLine() + "  upgrades " + upgradesDone + "/" + options.upgrades();
         if (interactive()) {
             out.print("\r" + line + "   ");
         } else {
@@ -239,7 +245,7 @@ public final class DemoJob {
         }
         out.println();
         out.println(outcome.passed()
-                ? "PASS: zero failed requests across " + outcome.upgrades().size() + " upgrades"
+                ? "PASS: zero failed " + (options.server() == DemoServerKind.GRPC ? "calls" : "requests") + " across " + outcome.upgrades().size() + " upgrades"
                 : "FAIL: " + outcome.load().failures() + " failed requests, "
                         + outcome.upgrades().stream().filter(u -> !u.succeeded()).count() + " failed upgrades");
     }

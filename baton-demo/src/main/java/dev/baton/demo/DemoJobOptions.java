@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param upgrades how many upgrades happen during it, evenly spaced
  * @param mode keep-alive or a new connection per request
  * @param workDirectory where the server's log, pidfile and configuration go
+ * @param server the server the demo server runs; for gRPC the load is {@code connections} clients calling
+ *     {@code Hello}, and {@code mode} does not apply
  */
 public record DemoJobOptions(List<String> serverCommand, int port, int connections, Duration duration, int upgrades,
-        ConnectionMode mode, Path workDirectory) {
+        ConnectionMode mode, Path workDirectory, DemoServerKind server) {
 
     public static final int DEFAULT_CONNECTIONS = 32;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
@@ -30,6 +32,7 @@ public record DemoJobOptions(List<String> serverCommand, int port, int connectio
         Objects.requireNonNull(duration, "duration");
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(workDirectory, "workDirectory");
+        Objects.requireNonNull(server, "server");
         if (serverCommand.isEmpty()) {
             throw new IllegalArgumentException("serverCommand is empty");
         }

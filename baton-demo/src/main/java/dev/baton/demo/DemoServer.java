@@ -1,20 +1,15 @@
 package dev.baton.demo;
 
 import dev.baton.Baton;
-import dev.baton.ManagedServer;
-import dev.baton.jetty.BatonJetty;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.channels.ServerSocketChannel;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The demo server: a Jetty 12 application on Baton. Each generation reads its configuration, takes
- * the {@code http} listener (inherited across upgrades), warms up, says it is ready, and serves until
- * a successor takes over or it is stopped; then it drains and returns.
+ * The demo server: an application on Baton, served by Jetty, Netty or gRPC ({@link DemoServerKind}).
+ * Each generation reads its configuration, takes its listener (inherited across upgrades), warms up,
+ * says it is ready, and serves until a successor takes over or it is stopped; then it drains and returns.
  */
 public final class DemoServer {
 
@@ -41,18 +36,18 @@ public final class DemoServer {
             return config.exitStatus();
         }
         try (Baton baton = Baton.open(options.baton())) {
-            Server server = start(baton, options, config);
+            RunningServer server = start(baton, options, config);
             if (!config.warmUp().isZero()) {
                 LOG.log(Level.INFO, "warming up for " + config.warmUp().toMillis() + " ms");
             }
             if (baton.awaitStopped(config.warmUp())) { // stopped before ready: Baton leaves the exit to us
                 err.println("demo-server: stopped before it was ready");
-                stopQuietly(server);
+                server.close();
                 return 143;
             }
             baton.ready();
             baton.awaitStopped();
-            stopQuietly(server);
+            server.close();
             return 0;
         } catch (IOException | IllegalStateException | IllegalArgumentException e) {
             err.println("demo-server: " + e.getMessage());
@@ -60,28 +55,13 @@ public final class DemoServer {
         }
     }
 
-    private static Server start(Baton baton, DemoServerOptions options, DemoConfig config) throws IOException {
-        ServerSocketChannel http = baton.listen("http", options.listenAddress());
-        QueuedThreadPool threads = new QueuedThreadPool(256, 8);
-        threads.setName("demo-http");
-        Server server = new Server(threads);
-        server.addConnector(BatonJetty.connector(server, http));
-        server.setHandler(new DemoHandler(config, baton.pid(), baton.generation()));
-        ManagedServer drainer = BatonJetty.manage(server);
-        baton.register(drainer);
-        try {
-            server.start();
-        } catch (Exception e) {
-            throw new IOException("cannot start Jetty: " + e.getMessage(), e);
-        }
-        return server;
-    }
-
-    private static void stopQuietly(Server server) {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            LOG.log(Level.WARNING, "stopping Jetty failed: " + e.getMessage());
-        }
+    private static RunningServer start(Baton baton, DemoServerOptions options, DemoConfig config)
+            throws IOException {
+        DemoAnswers answers = new DemoAnswers(config, baton.pid(), baton.generation());
+        return switch (options.server()) {
+            case JETTY -> JettyDemo.start(baton, options, answers);
+            case NETTY -> NettyDemo.start(baton, options, answers);
+            case GRPC -> GrpcDemo.start(baton, options);
+        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.baton.demo;
 
 import dev.baton.BatonOptions;
+import dev.baton.netty.Transport;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -11,15 +12,25 @@ import java.util.Objects;
  * @param port the TCP port
  * @param config the properties file read at every start, or {@code null} for the defaults
  * @param baton the Baton options: name, pidfile, timeouts
+ * @param server which server serves
+ * @param nettyTransport the Netty transport of the Netty server (NIO or native epoll)
  */
-public record DemoServerOptions(String host, int port, Path config, BatonOptions baton) {
+public record DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
+        Transport nettyTransport) {
 
     public DemoServerOptions {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(baton, "baton");
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(nettyTransport, "nettyTransport");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
         }
+    }
+
+    /** The Jetty demo server. */
+    public DemoServerOptions(String host, int port, Path config, BatonOptions baton) {
+        this(host, port, config, baton, DemoServerKind.JETTY, Transport.NIO);
     }
 
     /** The listen address, as Baton reads it. */

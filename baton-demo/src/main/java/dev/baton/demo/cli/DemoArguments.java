@@ -1,6 +1,7 @@
 package dev.baton.demo.cli;
 
 import dev.baton.demo.DemoJobOptions;
+import dev.baton.demo.DemoServerKind;
 import dev.baton.load.ConnectionMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,10 +31,15 @@ final class DemoArguments {
     @Option(names = "--port", defaultValue = "0", paramLabel = "PORT", description = "The port (default: a free one).")
     int port;
 
+    @Option(names = "--server", paramLabel = "SERVER", defaultValue = "jetty", converter = ServerKindConverter.class,
+            description = "The demo server's server: jetty or netty (HTTP/1.1 load), or grpc (closed-loop Hello calls, "
+                    + "one client per connection) (default: ${DEFAULT-VALUE}).")
+    DemoServerKind server;
+
     DemoJobOptions options() throws IOException {
         Path work = Files.createTempDirectory("baton-demo-");
         return new DemoJobOptions(SelfCommand.of("demo-server"), port, connections,
                 duration, upgrades,
-                newConnections ? ConnectionMode.NEW_CONNECTION : ConnectionMode.KEEP_ALIVE, work);
+                newConnections ? ConnectionMode.NEW_CONNECTION : ConnectionMode.KEEP_ALIVE, work, server);
     }
 }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "baton",
         mixinStandardHelpOptions = true,
-        description = "Baton's demo: a Jetty server on Baton, upgraded under a load that counts every failed request.",
+        description = "Baton's demo: a Jetty, Netty or gRPC server on Baton, upgraded under a load that counts every failed request.",
         subcommands = {DemoCommand.class, DemoServerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class DemoCli implements Runnable {
 
@@ -25,6 +25,7 @@ public final class DemoCli implements Runnable {
     /** The demo commands, their errors printed as {@code baton COMMAND: message} with exit code 1. */
     public static CommandLine newCommandLine() {
         CommandLine commandLine = new CommandLine(new DemoCli());
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
             String message = exception.getMessage() == null ? exception.toString() : exception.getMessage();
             cmd.getErr().println(cmd.getColorScheme().errorText("baton " + cmd.getCommandName() + ": " + message));

@@ -2,7 +2,9 @@ package dev.baton.demo.cli;
 
 import dev.baton.BatonOptions;
 import dev.baton.demo.DemoServer;
+import dev.baton.demo.DemoServerKind;
 import dev.baton.demo.DemoServerOptions;
+import dev.baton.netty.Transport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,15 +12,24 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code baton demo-server}: one generation of the demo Jetty server, upgraded by SIGHUP or SIGUSR2. */
+/** {@code baton demo-server}: one generation of the demo server (Jetty, Netty or gRPC), upgraded by SIGHUP or SIGUSR2. */
 @Command(name = "demo-server", mixinStandardHelpOptions = true,
         description = {"Run the demo server: GET / says which pid and generation answered; GET /sleep?ms=N "
-                + "sleeps first. SIGHUP or SIGUSR2 upgrades it (the config file is read again), SIGTERM stops it "
+                + "sleeps first (for --server grpc: the demo gRPC service, Hello and Ticks, and the health "
+                + "service). SIGHUP or SIGUSR2 upgrades it (the config file is read again), SIGTERM stops it "
                 + "gracefully."})
 final class DemoServerCommand implements Callable<Integer> {
 
     @Option(names = "--port", required = true, paramLabel = "PORT", description = "The TCP port to serve on.")
     int port;
+
+    @Option(names = "--server", paramLabel = "SERVER", defaultValue = "jetty", converter = ServerKindConverter.class,
+            description = "The server: jetty, netty or grpc (default: ${DEFAULT-VALUE}).")
+    DemoServerKind server;
+
+    @Option(names = "--netty-transport", paramLabel = "TRANSPORT", defaultValue = "nio",
+            description = "The transport of --server netty: nio or epoll (default: ${DEFAULT-VALUE}).")
+    Transport nettyTransport;
 
     @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
             description = "The address to listen on; empty for every address (default: ${DEFAULT-VALUE}).")
@@ -53,6 +64,6 @@ final class DemoServerCommand implements Callable<Integer> {
                 .drainTimeout(drainTimeout)
                 .build();
         PrintStream err = System.err;
-        return DemoServer.run(new DemoServerOptions(host, port, config, baton), err);
+        return DemoServer.run(new DemoServerOptions(host, port, config, baton, server, nettyTransport), err);
     }
 }

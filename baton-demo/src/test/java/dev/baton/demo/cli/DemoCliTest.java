@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
 
 /** The demo's commands as a black box, in this JVM: arguments in, output and exit code out. */
@@ -58,5 +60,14 @@ class DemoCliTest {
 
         assertThat(exit).isZero();
         assertThat(out.toString()).contains("--duration=DURATION", "default: 20s");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"demo-server", "demo", "bench"})
+    void unknownServer_exitsTwoListingTheServers(String command) {
+        int exit = execute(command, "--port", "0", "--server", "nope");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("--server", "unknown server 'nope'", "jetty, netty, grpc");
     }
 }

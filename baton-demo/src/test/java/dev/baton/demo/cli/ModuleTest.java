@@ -32,7 +32,8 @@ class ModuleTest {
             assertThat(open.targets()).containsExactly("info.picocli");
         });
         assertThat(descriptor.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder("java.base", "dev.baton.jetty", "dev.baton.load", "info.picocli",
-                        "java.logging");
+                .containsExactlyInAnyOrder("java.base", "dev.baton.jetty", "dev.baton.netty", "dev.baton.grpc",
+                        "dev.baton.load", "io.netty.buffer", "io.netty.codec.http", "io.netty.codec.http2",
+                        "info.picocli", "java.logging");
     }
 }

@@ -1,0 +1,49 @@
+package dev.baton.demo;
+
+import dev.baton.load.LoadGenerator;
+import dev.baton.load.LoadOptions;
+import dev.baton.load.LoadReport;
+import dev.baton.load.LoadRun;
+
+/** The HTTP/1.1 load of the demo job, baton-load's closed loop that never retries. */
+final class HttpJobLoad implements JobLoad {
+
+    /** The report of baton-load, as the job prints it. */
+    record Report(LoadReport load) implements JobReport {
+        @Override
+        public long failures() {
+            return load.failures();
+        }
+
+        @Override
+        public String toTable() {
+            return load.toTable();
+        }
+
+        @Override
+        public String toSummaryLine() {
+            return load.toSummaryLine();
+        }
+    }
+
+    private final LoadRun run;
+
+    HttpJobLoad(LoadOptions options) {
+        this.run = LoadGenerator.start(options);
+    }
+
+    @Override
+    public String progressLine() {
+        return run.snapshot().toProgressLine();
+    }
+
+    @Override
+    public JobReport stop() throws InterruptedException {
+        return new Report(run.stop());
+    }
+
+    @Override
+    public void close() {
+        run.close();
+    }
+}
