@@ -168,7 +168,7 @@ final class Worker {
         worker.drainDeadlineEpochMillis = carried.drainDeadlineEpochMillis();
         int pidfd = ChildProcesses.openPidfd(carried.pid());
         try {
-            if (Exec.probeChild(pidfd) == Exec.Child.NOT_A_CHILD) {
+            if (ChildProcesses.probe(pidfd) == ChildProcesses.Child.NOT_A_CHILD) {
                 throw new IOException("pid " + carried.pid() + " is not a child of this supervisor");
             }
             for (int fd : new int[] {carried.stdoutFd(), carried.stderrFd()}) {
@@ -335,7 +335,7 @@ final class Worker {
     boolean reap() throws SystemCallException {
         Optional<ExitStatus> status;
         synchronized (this) {
-            if (Exec.probeChild(pidfd) == Exec.Child.EXITED) {
+            if (ChildProcesses.probe(pidfd) == ChildProcesses.Child.EXITED) {
                 endOrphanedGroup();
             }
             status = ChildProcesses.reap(pidfd);

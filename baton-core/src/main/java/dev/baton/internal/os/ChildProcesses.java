@@ -20,6 +20,7 @@ public final class ChildProcesses {
     private static final int P_PIDFD = 3;
     private static final int WEXITED = 4;
     private static final int WNOHANG = 1;
+    private static final int WNOWAIT = 0x01000000;
     private static final int CLD_EXITED = 1;
 
     // siginfo_t on x86-64 and aarch64: 128 bytes; si_code at 8; for SIGCHLD, si_pid at 16, si_status at 24.
@@ -40,7 +41,30 @@ public final class ChildProcesses {
      */
     public record ExitStatus(int code, int signal) {}
 
+    /** What {@link #probe} found. */
+    public enum Child { RUNNING, EXITED, NOT_A_CHILD }
+
     private ChildProcesses() {}
+
+    /**
+     * Whether the process behind {@code pidfd} is a child of this process (after an {@code execve}, the
+     * children are still ours), and whether it has exited, without reaping it ({@code WNOWAIT}).
+     */
+    public static Child probe(int pidfd) throws SystemCallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(SIGINFO_SIZE, 8);
+            try {
+                SystemCall.call("waitid(P_PIDFD, fd " + pidfd + ", WNOWAIT)", WAITID, P_PIDFD, pidfd, info,
+                        WEXITED | WNOHANG | WNOWAIT);
+            } catch (SystemCallException e) {
+                if (e.errno() == Errno.ECHILD) {
+                    return Child.NOT_A_CHILD;
+                }
+                throw e;
+            }
+            return info.get(INT, SI_PID) == 0 ? Child.RUNNING : Child.EXITED;
+        }
+    }
 
     /** A close-on-exec pidfd for child {@code pid}: readable when it has exited. The caller owns it. */
     public static int openPidfd(long pid) throws SystemCallException {

@@ -31,12 +31,6 @@ public final class Exec {
 
     private static final int SIG_SETMASK = 2;
     private static final long SIGSET_SIZE = 128;
-    private static final int P_PIDFD = 3;
-    private static final int WEXITED = 4;
-    private static final int WNOHANG = 1;
-    private static final int WNOWAIT = 0x01000000;
-    private static final long SIGINFO_SIZE = 128;
-    private static final long SI_PID = 16;
     private static final Path OWN_DESCRIPTORS = Path.of("/proc/self/fd");
 
     private static final MethodHandle EXECVE =
@@ -44,11 +38,6 @@ public final class Exec {
     private static final MethodHandle SIGPROCMASK =
             LibC.function("sigprocmask", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
     private static final MethodHandle SIGEMPTYSET = LibC.function("sigemptyset", FunctionDescriptor.of(INT, POINTER));
-    private static final MethodHandle WAITID =
-            LibC.function("waitid", FunctionDescriptor.of(INT, INT, INT, POINTER, INT));
-
-    /** What {@link #probeChild} found. */
-    public enum Child { RUNNING, EXITED, NOT_A_CHILD }
 
     private Exec() {}
 
@@ -131,25 +120,5 @@ public final class Exec {
     /** What a descriptor of this process is, as {@code /proc/self/fd} shows it: {@code pipe:[123]}, .... */
     public static String describeDescriptor(int fd) throws IOException {
         return Files.readSymbolicLink(OWN_DESCRIPTORS.resolve(Integer.toString(fd))).toString();
-    }
-
-    /**
-     * Whether the process behind {@code pidfd} is a child of this process, and whether it has exited,
-     * without reaping it ({@code waitid} with {@code WNOWAIT}).
-     */
-    public static Child probeChild(int pidfd) throws SystemCallException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment info = arena.allocate(SIGINFO_SIZE, 8);
-            try {
-                SystemCall.call("waitid(P_PIDFD, fd " + pidfd + ", WNOWAIT)", WAITID, P_PIDFD, pidfd, info,
-                        WEXITED | WNOHANG | WNOWAIT);
-            } catch (SystemCallException e) {
-                if (e.errno() == Errno.ECHILD) {
-                    return Child.NOT_A_CHILD;
-                }
-                throw e;
-            }
-            return info.get(INT, SI_PID) == 0 ? Child.RUNNING : Child.EXITED;
-        }
     }
 }

@@ -46,7 +46,10 @@ final class LibC {
                 symbol(name), descriptor, CAPTURE_ERRNO, Linker.Option.firstVariadicArg(firstVariadic));
     }
 
-    /** A handle to {@code name} for a call that cannot fail (such as {@code getpid}). */
+    /**
+     * A handle to {@code name} that does not capture errno: for a call that cannot fail (such as
+     * {@code getpid}), or one that returns its error instead of setting errno ({@code posix_spawn}).
+     */
     static MethodHandle infallibleFunction(String name, FunctionDescriptor descriptor) {
         return LINKER.downcallHandle(symbol(name), descriptor);
     }

@@ -45,7 +45,6 @@ public final class Spawn {
     private static final long ATTRIBUTES_SIZE = 512;
     private static final long SIGSET_SIZE = 128;
 
-    private static final java.lang.foreign.Linker LINKER = java.lang.foreign.Linker.nativeLinker();
 
     private static final MethodHandle SPAWN = plain("posix_spawn",
             FunctionDescriptor.of(INT, POINTER, POINTER, POINTER, POINTER, POINTER, POINTER));
@@ -163,9 +162,8 @@ public final class Spawn {
         }
     }
 
+    /** posix_spawn's functions return their error instead of setting errno: linked without capturing it. */
     private static MethodHandle plain(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("C library has no " + name
-                        + " (posix_spawn_file_actions_addclosefrom_np needs glibc 2.34 or newer)")), descriptor);
+        return LibC.infallibleFunction(name, descriptor);
     }
 }
