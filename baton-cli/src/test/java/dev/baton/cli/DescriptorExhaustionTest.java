@@ -21,11 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 class DescriptorExhaustionTest {
 
     /**
-     * Enough for the demo server to start and serve (about 60 at rest on the tests' long class path, a
+     * Enough for the demo server to start and serve (about 100 at rest on the tests' long class path, a
      * descriptor per jar), far fewer than the clients below.
      */
-    private static final int DESCRIPTOR_LIMIT = 128;
-    private static final int CLIENTS = 200;
+    private static final int DESCRIPTOR_LIMIT = 256;
+    private static final int CLIENTS = 400;
 
     @TempDir
     Path directory;

@@ -54,7 +54,7 @@ class RunCommandTest {
         int status = execute("run", "--listen", "http=:0", "--ready", "tcp:notanumber", "--", "sleep", "1");
 
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString()).contains("port 'notanumber' is not a number", "tcp:8081")
+        assertThat(err.toString()).contains("port 'notanumber' is not a number", "tcp:8080")
                 .doesNotContain("For input string");
     }
 
