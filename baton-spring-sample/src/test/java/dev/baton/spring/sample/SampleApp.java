@@ -140,7 +140,7 @@ final class SampleApp implements AutoCloseable {
                         }
                         ServiceStatus status = status();
                         last.set(status.toString());
-                        return status.state().equals("serving") && status.pid() != oldPid ? status.pid() : null;
+                        return status.state() == ServiceStatus.State.SERVING && status.pid() != oldPid ? status.pid() : null;
                     }, pid -> pid != null);
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("no generation other than " + oldPid + " served within "
