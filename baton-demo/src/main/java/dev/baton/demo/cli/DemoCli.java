@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "baton",
         mixinStandardHelpOptions = true,
         description = "Baton's demo: a Jetty, Netty or gRPC server on Baton, upgraded under a load that counts every failed request.",
-        subcommands = {DemoCommand.class, DemoServerCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, DemoServerCommand.class, BenchCommand.class, SoakCommand.class, CommandLine.HelpCommand.class})
 public final class DemoCli implements Runnable {
 
     @CommandLine.Spec
