@@ -97,14 +97,7 @@ final class DemoServerProcess implements AutoCloseable {
     /** Like {@link #start}, on {@code port}: 0 lets the system choose (then {@link #port()} is 0). */
     static DemoServerProcess startOnPort(Path directory, int port, String configText, String... extraArguments)
             throws IOException {
-        DemoServerProcess server = new DemoServerProcess(directory, port, configText, List.of(extraArguments));
-        try {
-            server.awaitServing();
-            return server;
-        } catch (RuntimeException | Error e) {
-            server.close();
-            throw e;
-        }
+        return serving(new DemoServerProcess(directory, port, configText, List.of(extraArguments)));
     }
 
     /**
@@ -113,8 +106,11 @@ final class DemoServerProcess implements AutoCloseable {
      */
     static DemoServerProcess startWithEnvironment(Path directory, Map<String, String> environment, String configText,
             String... extraArguments) throws IOException {
-        DemoServerProcess server = launch(directory, freePort(), SAME_PORT, List.of(), environment,
-                configText, extraArguments);
+        return serving(launch(directory, freePort(), SAME_PORT, List.of(), environment, configText, extraArguments));
+    }
+
+    /** Waits until {@code server} serves and returns it; ends it if it does not. */
+    private static DemoServerProcess serving(DemoServerProcess server) {
         try {
             server.awaitServing();
             return server;
