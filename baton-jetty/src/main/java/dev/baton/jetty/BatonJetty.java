@@ -234,6 +234,16 @@ public final class BatonJetty {
         return sessions;
     }
 
+    /**
+     * Starts describing a warm-up of a started server: requests through its own handler chain on a
+     * local connector, before the generation says it is ready (see {@link JettyWarmUp}).
+     *
+     * @throws NullPointerException if {@code server} is null
+     */
+    public static JettyWarmUp warmUp(Server server) {
+        return new JettyWarmUp(server);
+    }
+
     private static JettyDrainer drainerOf(Server server) {
         Objects.requireNonNull(server, "server");
         JettyDrainer drainer = server.getBean(JettyDrainer.class);
