@@ -3,6 +3,7 @@ package dev.baton.netty;
 import dev.baton.Listener;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFactory;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ServerChannel;
@@ -133,5 +134,17 @@ public final class BatonNetty {
         Objects.requireNonNull(certificateChain, "certificateChain");
         Objects.requireNonNull(privateKey, "privateKey");
         return TlsContexts.server(certificateChain, privateKey);
+    }
+
+    /**
+     * Starts describing a warm-up before ready: HTTP/1.1 requests through the pipeline that
+     * {@code connectionSetup} builds, on embedded connections no socket sees (see {@link NettyWarmUp}).
+     *
+     * @param connectionSetup the application's child handler, as given to {@code ServerBootstrap.childHandler}
+     * @throws NullPointerException if {@code connectionSetup} is null
+     * @throws IllegalArgumentException if it is not {@code @Sharable} (a {@code ChannelInitializer} is)
+     */
+    public static NettyWarmUp warmUp(ChannelHandler connectionSetup) {
+        return new NettyWarmUp(connectionSetup);
     }
 }
