@@ -39,8 +39,14 @@ public final class DemoJob {
      * @param load the load's report
      * @param upgrades each upgrade, in order
      * @param serverLog where the server's output went
+     * @param readyAt when each upgrade's successor was ready, from the start of the load, in order
      */
-    public record Outcome(JobReport load, List<UpgradeTiming> upgrades, Path serverLog) {
+    public record Outcome(JobReport load, List<UpgradeTiming> upgrades, Path serverLog, List<Duration> readyAt) {
+
+        public Outcome {
+            upgrades = List.copyOf(upgrades);
+            readyAt = List.copyOf(readyAt);
+        }
 
         /** Whether no request failed and every upgrade succeeded. */
         public boolean passed() {
@@ -68,10 +74,27 @@ public final class DemoJob {
 
     /** Runs the job; prints progress and the result table on {@code out}. */
     public static Outcome run(DemoJobOptions options, PrintStream out) throws IOException, InterruptedException {
-        return new DemoJob(options, out).run();
+        return new DemoJob(options, out).run(List.of(new Load(options.duration(), options.upgrades()))).getFirst();
     }
 
-    private Outcome run() throws IOException, InterruptedException {
+    /**
+     * One load of {@link #runEach}.
+     *
+     * @param duration how long it runs (longer if its upgrades take longer)
+     * @param upgrades how many upgrades happen during it, evenly spaced
+     */
+    public record Load(Duration duration, int upgrades) {}
+
+    /**
+     * Runs the loads one after the other on the same server (started once); prints each as {@link #run}
+     * does. The options' duration and upgrades are not used.
+     */
+    public static List<Outcome> runEach(DemoJobOptions options, List<Load> loads, PrintStream out)
+            throws IOException, InterruptedException {
+        return new DemoJob(options, out).run(loads);
+    }
+
+    private List<Outcome> run(List<Load> loads) throws IOException, InterruptedException {
         Files.createDirectories(options.workDirectory());
         Path config = options.workDirectory().resolve("demo.properties");
         Files.writeString(config, "greeting=" + DemoConfig.DEFAULT_GREETING + "\n", StandardCharsets.UTF_8);
@@ -87,12 +110,18 @@ public final class DemoJob {
                 .start();
         try {
             awaitServing(server);
-            out.printf("Load: %d %s for %ds, never retrying; %d upgrades meanwhile%n", options.connections(),
-                    options.server() == DemoServerKind.GRPC ? "gRPC clients calling Hello (default settings)"
-                            : options.mode().label() + " connections", options.duration().toSeconds(), options.upgrades());
-            Outcome outcome = drive();
-            print(outcome);
-            return outcome;
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Load each : loads) {
+                out.printf("Load: %d %s for %ds, never retrying; %d upgrades meanwhile%n", options.connections(),
+                        options.server() == DemoServerKind.GRPC ? "gRPC clients calling Hello (default settings)"
+                                : options.mode().label() + " connections"
+                                        + (options.path().equals("/") ? "" : " on GET " + options.path()),
+                        each.duration().toSeconds(), each.upgrades());
+                Outcome outcome = drive(each);
+                print(outcome);
+                outcomes.add(outcome);
+            }
+            return outcomes;
         } finally {
             stopServer(server);
         }
@@ -120,27 +149,32 @@ public final class DemoJob {
         }
     }
 
-    private Outcome drive() throws IOException, InterruptedException {
+    private Outcome drive(Load each) throws IOException, InterruptedException {
+        int upgradeCount = each.upgrades();
         List<UpgradeTiming> upgrades = new ArrayList<>();
+        List<Duration> readyAt = new ArrayList<>();
+        drains.clear();
+        drainTimes.clear();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("demo-progress").factory());
-        try (JobLoad load = startLoad()) {
-            progress.scheduleAtFixedRate(() -> printProgress(load, upgrades.size()), 1, 1, TimeUnit.SECONDS);
+        try (JobLoad load = startLoad(each)) {
+            progress.scheduleAtFixedRate(() -> printProgress(load, upgrades.size(), upgradeCount), 1, 1, TimeUnit.SECONDS);
             long start = System.nanoTime();
-            for (int i = 1; i <= options.upgrades(); i++) {
-                long at = start + options.duration().toNanos() * i / (options.upgrades() + 1);
+            for (int i = 1; i <= upgradeCount; i++) {
+                long at = start + each.duration().toNanos() * i / (upgradeCount + 1);
                 long wait = at - System.nanoTime();
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
                 }
                 UpgradeTiming timing = upgrade(i);
+                readyAt.add(Duration.ofNanos(System.nanoTime() - start));
                 synchronized (upgrades) {
                     upgrades.add(timing);
                 }
             }
             // The load runs for the duration asked, and on past the last upgrade for a second, so
             // that every generation serves even when upgrades take longer than their spacing.
-            long end = Math.max(start + options.duration().toNanos(), System.nanoTime() + AFTER_LAST_UPGRADE.toNanos());
+            long end = Math.max(start + each.duration().toNanos(), System.nanoTime() + AFTER_LAST_UPGRADE.toNanos());
             TimeUnit.NANOSECONDS.sleep(Math.max(0, end - System.nanoTime()));
             JobReport report = load.stop();
             progress.shutdownNow();
@@ -150,21 +184,22 @@ public final class DemoJob {
                     .map(u -> new UpgradeTiming(u.number(), u.oldPid(), u.newPid(), u.succeeded(), u.untilReady(),
                             Optional.ofNullable(drainTimes.get(u.number())), u.message()))
                     .toList();
-            return new Outcome(report, measured, log);
+            return new Outcome(report, measured, log, readyAt);
         } finally {
             progress.shutdownNow();
         }
     }
 
     /** The load of the server the job runs: HTTP/1.1 for Jetty and Netty, {@code Hello} calls for gRPC. */
-    private JobLoad startLoad() {
+    private JobLoad startLoad(Load each) {
         if (options.server() == DemoServerKind.GRPC) {
             return new GrpcJobLoad(port, options.connections());
         }
         return new HttpJobLoad(LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                 .withConnections(options.connections())
-                .withDuration(options.duration().plus(RELOAD_WAIT.multipliedBy(options.upgrades() + 1L)))
-                .withMode(options.mode()));
+                .withDuration(each.duration().plus(RELOAD_WAIT.multipliedBy(each.upgrades() + 1L)))
+                .withMode(options.mode())
+                .withPath(options.path()));
     }
 
     private UpgradeTiming upgrade(int number) throws IOException {
@@ -211,8 +246,8 @@ public final class DemoJob {
         return System.console() != null && out == System.out;
     }
 
-    private void printProgress(JobLoad load, int upgradesDone) {
-        String line = load.progressLine() + "  upgrades " + upgradesDone + "/" + options.upgrades();
+    private void printProgress(JobLoad load, int upgradesDone, int upgradeCount) {
+        String line = load.progressLine() + "  upgrades " + upgradesDone + "/" + upgradeCount;
         if (interactive()) {
             out.print("\r" + line + "   ");
         } else {

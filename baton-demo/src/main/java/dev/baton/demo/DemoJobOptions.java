@@ -3,6 +3,7 @@ package dev.baton.demo;
 import dev.baton.load.ConnectionMode;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,9 +20,10 @@ import java.util.Objects;
  * @param workDirectory where the server's log, pidfile and configuration go
  * @param server the server the demo server runs; for gRPC the load is {@code connections} clients calling
  *     {@code Hello}, and {@code mode} does not apply
+ * @param path what the HTTP load asks for, such as {@code /} or {@code /sleep?ms=20}; not for gRPC
  */
 public record DemoJobOptions(List<String> serverCommand, int port, int connections, Duration duration, int upgrades,
-        ConnectionMode mode, Path workDirectory, DemoServerKind server) {
+        ConnectionMode mode, Path workDirectory, DemoServerKind server, String path) {
 
     public static final int DEFAULT_CONNECTIONS = 32;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
@@ -33,6 +35,10 @@ public record DemoJobOptions(List<String> serverCommand, int port, int connectio
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(workDirectory, "workDirectory");
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(path, "path");
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("the load's path must start with /, not '" + path + "'");
+        }
         if (serverCommand.isEmpty()) {
             throw new IllegalArgumentException("serverCommand is empty");
         }
@@ -48,5 +54,23 @@ public record DemoJobOptions(List<String> serverCommand, int port, int connectio
         if (upgrades < 0 || upgrades > 100) {
             throw new IllegalArgumentException("upgrades must be 0 to 100, not " + upgrades);
         }
+    }
+
+    /** The job loading {@code GET /}. */
+    public DemoJobOptions(List<String> serverCommand, int port, int connections, Duration duration, int upgrades,
+            ConnectionMode mode, Path workDirectory, DemoServerKind server) {
+        this(serverCommand, port, connections, duration, upgrades, mode, workDirectory, server, "/");
+    }
+
+    /** These options with another load path. */
+    public DemoJobOptions withPath(String newPath) {
+        return new DemoJobOptions(serverCommand, port, connections, duration, upgrades, mode, workDirectory, server, newPath);
+    }
+
+    /** These options with {@code arguments} added to the server's command, such as {@code --no-warm-up}. */
+    public DemoJobOptions withServerArguments(List<String> arguments) {
+        List<String> command = new ArrayList<>(serverCommand);
+        command.addAll(arguments);
+        return new DemoJobOptions(command, port, connections, duration, upgrades, mode, workDirectory, server, path);
     }
 }

@@ -3,6 +3,8 @@ package dev.baton.demo;
 import dev.baton.BatonOptions;
 import dev.baton.netty.Transport;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -14,9 +16,20 @@ import java.util.Objects;
  * @param baton the Baton options: name, pidfile, timeouts
  * @param server which server serves
  * @param nettyTransport the Netty transport of the Netty server (NIO or native epoll)
+ * @param warmUpRounds how many times the Jetty and Netty servers send each of {@link #WARM_UP_PATHS} through
+ *     their own handlers before ready (at most {@link #WARM_UP_LIMIT}); 0 for no warm-up
  */
 public record DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
-        Transport nettyTransport) {
+        Transport nettyTransport, int warmUpRounds) {
+
+    /** The warm-up rounds unless told otherwise. */
+    public static final int DEFAULT_WARM_UP_ROUNDS = 200;
+
+    /** The requests of a warm-up round: the demo's own answers. */
+    static final List<String> WARM_UP_PATHS = List.of("/", "/sleep?ms=0");
+
+    /** The longest a warm-up may take, so that a slow machine is never kept from ready for long. */
+    static final Duration WARM_UP_LIMIT = Duration.ofSeconds(5);
 
     public DemoServerOptions {
         Objects.requireNonNull(host, "host");
@@ -26,6 +39,15 @@ public record DemoServerOptions(String host, int port, Path config, BatonOptions
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
         }
+        if (warmUpRounds < 0 || warmUpRounds > 1_000_000) {
+            throw new IllegalArgumentException("warm-up rounds must be 0 to 1000000, not " + warmUpRounds);
+        }
+    }
+
+    /** The demo server with the default warm-up. */
+    public DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
+            Transport nettyTransport) {
+        this(host, port, config, baton, server, nettyTransport, DEFAULT_WARM_UP_ROUNDS);
     }
 
     /** The Jetty demo server. */

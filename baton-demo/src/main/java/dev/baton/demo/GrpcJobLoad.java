@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -61,6 +62,11 @@ final class GrpcJobLoad implements JobLoad {
         public String toSummaryLine() {
             return String.format(Locale.ROOT, "calls=%d failed=%d calls_per_s=%.0f pids=%d", calls, failures(),
                     calls / seconds(), pids.size());
+        }
+
+        @Override
+        public LoadFigures figures() {
+            return new LoadFigures(calls, failures(), calls / seconds(), Optional.empty(), generations.size());
         }
 
         private double seconds() {

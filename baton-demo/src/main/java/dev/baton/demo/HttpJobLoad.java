@@ -4,6 +4,7 @@ import dev.baton.load.LoadGenerator;
 import dev.baton.load.LoadOptions;
 import dev.baton.load.LoadReport;
 import dev.baton.load.LoadRun;
+import java.util.Optional;
 
 /** The HTTP/1.1 load of the demo job, baton-load's closed loop that never retries. */
 final class HttpJobLoad implements JobLoad {
@@ -23,6 +24,12 @@ final class HttpJobLoad implements JobLoad {
         @Override
         public String toSummaryLine() {
             return load.toSummaryLine();
+        }
+
+        @Override
+        public LoadFigures figures() {
+            return new LoadFigures(load.requests(), load.failures(), load.requestsPerSecond(),
+                    Optional.of(load.latency()), load.generations().size());
         }
     }
 

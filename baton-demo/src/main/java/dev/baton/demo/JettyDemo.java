@@ -2,6 +2,7 @@ package dev.baton.demo;
 
 import dev.baton.Baton;
 import dev.baton.jetty.BatonJetty;
+import dev.baton.jetty.JettyWarmUp;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -32,6 +33,11 @@ final class JettyDemo implements RunningServer {
             server.start();
         } catch (Exception e) {
             throw new IOException("cannot start Jetty: " + e.getMessage(), e);
+        }
+        if (options.warmUpRounds() > 0) { // through a local connector: the serving generation keeps the sockets
+            JettyWarmUp warmUp = BatonJetty.warmUp(server).rounds(options.warmUpRounds()).atMost(DemoServerOptions.WARM_UP_LIMIT);
+            DemoServerOptions.WARM_UP_PATHS.forEach(warmUp::get);
+            warmUp.run();
         }
         return new JettyDemo(server);
     }

@@ -16,4 +16,7 @@ public interface JobReport {
 
     /** The figures as one line of {@code key=value} pairs. */
     String toSummaryLine();
+
+    /** The headline figures, to compare loads. */
+    LoadFigures figures();
 }

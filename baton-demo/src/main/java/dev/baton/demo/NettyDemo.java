@@ -6,6 +6,7 @@ import dev.baton.Listener;
 import dev.baton.netty.BatonNetty;
 import dev.baton.netty.Http1DrainHandler;
 import dev.baton.netty.Http2DrainHandler;
+import dev.baton.netty.NettyWarmUp;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -52,21 +53,28 @@ final class NettyDemo implements RunningServer {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("demo-netty"),
                 options.nettyTransport().ioHandlerFactory());
         NettyDemo demo = new NettyDemo(group, new NettyDemoHandler(answers));
+        ChannelInitializer<Channel> connections = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel connection) {
+                demo.cleartext(connection.pipeline());
+            }
+        };
         try {
             ServerChannel channel = BatonNetty.serverChannel(options.nettyTransport(), listener);
-            ServerBootstrap bootstrap = new ServerBootstrap().group(group).childHandler(new ChannelInitializer<Channel>() {
-                @Override
-                protected void initChannel(Channel connection) {
-                    demo.cleartext(connection.pipeline());
-                }
-            });
+            ServerBootstrap bootstrap = new ServerBootstrap().group(group).childHandler(connections);
             BatonNetty.register(bootstrap, channel).syncUninterruptibly();
             baton.register(BatonNetty.manage(channel)); // accepts once this generation serves
-            return demo;
         } catch (RuntimeException e) {
             demo.close();
             throw new IOException("cannot start Netty on " + listener + ": " + e.getMessage(), e);
         }
+        if (options.warmUpRounds() > 0) { // on embedded connections: the serving generation keeps the sockets
+            NettyWarmUp warmUp = BatonNetty.warmUp(connections).rounds(options.warmUpRounds())
+                    .atMost(DemoServerOptions.WARM_UP_LIMIT);
+            DemoServerOptions.WARM_UP_PATHS.forEach(warmUp::get);
+            warmUp.run();
+        }
+        return demo;
     }
 
     /** HTTP/1.1 first; HTTP/2 after an h2c upgrade or on a connection that starts with the HTTP/2 preface. */

@@ -54,6 +54,14 @@ final class DemoServerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--warm-up", paramLabel = "ROUNDS", defaultValue = "" + DemoServerOptions.DEFAULT_WARM_UP_ROUNDS,
+            description = "Before ready, send GET / and GET /sleep?ms=0 this many times each through the server's own "
+                    + "handlers, which no socket sees (jetty and netty; at most 5 s) (default: ${DEFAULT-VALUE}).")
+    int warmUpRounds;
+
+    @Option(names = "--no-warm-up", description = "Say ready without a warm-up (the same as --warm-up 0).")
+    boolean noWarmUp;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure();
@@ -64,6 +72,7 @@ final class DemoServerCommand implements Callable<Integer> {
                 .drainTimeout(drainTimeout)
                 .build();
         PrintStream err = System.err;
-        return DemoServer.run(new DemoServerOptions(host, port, config, baton, server, nettyTransport), err);
+        return DemoServer.run(new DemoServerOptions(host, port, config, baton, server, nettyTransport,
+                noWarmUp ? 0 : warmUpRounds), err);
     }
 }
