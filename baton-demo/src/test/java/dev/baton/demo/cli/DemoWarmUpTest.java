@@ -23,7 +23,8 @@ class DemoWarmUpTest {
     @ValueSource(strings = {"jetty", "netty"})
     void demoServer_byDefault_warmsUpWithItsOwnRequestsBeforeReady_thenServes(String server) throws Exception {
         try (DemoServerRun run = DemoServerRun.start(directory, "--server", server, "--warm-up", "50")) {
-            assertThat(run.logText()).contains("warm-up: 100 request(s) through the", ", 0 failed");
+            // at most 100 requests: on a loaded machine the warm-up's 5 s limit may end it sooner
+            assertThat(run.logText()).containsPattern("warm-up: [1-9][0-9]* request\\(s\\) through the .* ms, 0 failed");
             assertThat(oneRequest(run.port).successes()).isEqualTo(1);
             assertThat(run.logText()).containsOnlyOnce("warm-up:");
         }
