@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.ManagedServer;
 import dev.baton.testing.adapter.RawHttpConnection;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;
@@ -38,33 +37,35 @@ class JettyWarmUpTest {
     private ManagedServer drainer;
     private int port;
 
+    /** The application: {@code /broken} answers 500, {@code /throws} throws, {@code /stuck} waits; the rest answer ok. */
+    private final class Application extends Handler.Abstract {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            String path = Request.getPathInContext(request);
+            seen.add(new Seen(path, request.getConnectionMetaData().getConnector().getClass()));
+            switch (path) {
+                case "/broken" -> {
+                    response.setStatus(500);
+                    callback.succeeded();
+                }
+                case "/throws" -> throw new IllegalStateException("the application is not warm yet");
+                case "/stuck" -> {
+                    stuckRelease.await(30, TimeUnit.SECONDS);
+                    TestServer.answerOk(response, callback);
+                }
+                default -> TestServer.answerOk(response, callback);
+            }
+            return true;
+        }
+    }
+
     /** A managed server, started but not accepting yet: a generation before {@code ready()}. */
     private void startNotAccepting() throws Exception {
-        listener = ServerSocketChannel.open();
-        listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        listener = ProtocolServer.bound();
         port = ((InetSocketAddress) listener.getLocalAddress()).getPort();
         server = new Server();
         server.addConnector(BatonJetty.connector(server, listener));
-        server.setHandler(new Handler.Abstract() {
-            @Override
-            public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                String path = Request.getPathInContext(request);
-                seen.add(new Seen(path, request.getConnectionMetaData().getConnector().getClass()));
-                switch (path) {
-                    case "/broken" -> {
-                        response.setStatus(500);
-                        callback.succeeded();
-                    }
-                    case "/throws" -> throw new IllegalStateException("the application is not warm yet");
-                    case "/stuck" -> {
-                        stuckRelease.await(30, TimeUnit.SECONDS);
-                        TestServer.answerOk(response, callback);
-                    }
-                    default -> TestServer.answerOk(response, callback);
-                }
-                return true;
-            }
-        });
+        server.setHandler(new Application());
         drainer = BatonJetty.manage(server);
         server.start();
     }
