@@ -287,6 +287,8 @@ public final class AotCache {
                 entries.add(jar.getParent().resolve(entry).normalize());
             }
             return entries;
+        } catch (IOException e) {
+            return List.of(); // not a jar the JVM can run either: its size and time are the key
         }
     }
 
