@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  * @param backlog the accept queue length of listeners Baton binds (default 4096; the kernel caps it
  *     at {@code net.core.somaxconn})
  * @param controlTimeout the longest wait for a control message from a peer (default 5 s)
+ * @param aotCache a directory where Baton keeps the JDK's AOT cache of this service's command line and
+ *     starts every successor with it (it records the cache as generations run), or {@code null} for
+ *     {@code $BATON_AOT_CACHE}, and none if that is unset too (default null)
  */
 public record BatonOptions(
         String name,
@@ -44,7 +47,8 @@ public record BatonOptions(
         Duration stopTimeout,
         int maxDrainingGenerations,
         int backlog,
-        Duration controlTimeout) {
+        Duration controlTimeout,
+        Path aotCache) {
 
     public static final String DEFAULT_NAME = "baton";
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
@@ -123,6 +127,10 @@ public record BatonOptions(
         return toBuilder().controlTimeout(value).build();
     }
 
+    public BatonOptions withAotCache(Path value) {
+        return toBuilder().aotCache(value).build();
+    }
+
     /** The pidfile, if one is set. */
     public Optional<Path> pidFileIfSet() {
         return Optional.ofNullable(pidFile);
@@ -176,6 +184,7 @@ public record BatonOptions(
         private int maxDrainingGenerations = DEFAULT_MAX_DRAINING_GENERATIONS;
         private int backlog = DEFAULT_BACKLOG;
         private Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
+        private Path aotCache;
 
         private Builder() {}
 
@@ -189,6 +198,7 @@ public record BatonOptions(
             maxDrainingGenerations = from.maxDrainingGenerations;
             backlog = from.backlog;
             controlTimeout = from.controlTimeout;
+            aotCache = from.aotCache;
         }
 
         public Builder name(String value) {
@@ -236,6 +246,11 @@ public record BatonOptions(
             return this;
         }
 
+        public Builder aotCache(Path value) {
+            aotCache = value;
+            return this;
+        }
+
         /**
          * The options, checked.
          *
@@ -244,7 +259,7 @@ public record BatonOptions(
          */
         public BatonOptions build() {
             return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, drainTimeout, stopTimeout,
-                    maxDrainingGenerations, backlog, controlTimeout);
+                    maxDrainingGenerations, backlog, controlTimeout, aotCache);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.baton.internal.control.ControlledService;
 import dev.baton.internal.control.HandoverHandler;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.protocol.Message.ProcessInfo;
+import dev.baton.internal.service.AotCache;
 import dev.baton.internal.service.PidFile;
 import dev.baton.internal.service.ServiceSignals;
 import dev.baton.internal.service.SystemdNotifier;
@@ -89,7 +90,8 @@ final class Lifecycle implements ControlledService {
         this.drain = new Drain(options, host.clock(), listeners, notifier, pidFile, () -> controlServer, controlPath,
                 events, generation, pid, logPrefix, this::drained);
         this.upgradeRun = controlPath.map(path -> new UpgradeRun(host.launcher(), host.clock(),
-                host.environment().commandLine(), path, pid, generation, options, logPrefix)).orElse(null);
+                host.environment().commandLine(), path, pid, generation, options, host.environment().variables(),
+                logPrefix)).orElse(null);
     }
 
     /** Opens this process's generation: reads the process, decides how it started, installs the signals. */
@@ -106,6 +108,9 @@ final class Lifecycle implements ControlledService {
         PidFile pidFile = options.pidFile() == null ? null : PidFile.at(options.pidFile());
         Lifecycle lifecycle = new Lifecycle(options, host, pidFile, StartMode.decide(options, host.environment()));
         LOG.log(Level.INFO, lifecycle.logPrefix + "starting" + lifecycle.start.describe());
+        AotCache.removeIfRefused(host.environment().commandLine(), System.getProperty("java.vm.info"))
+                .ifPresent(cache -> LOG.log(Level.INFO, lifecycle.logPrefix + "the JVM did not use the AOT cache "
+                        + cache + " (another JDK or a damaged file); removed it: the next generation records anew"));
         return lifecycle;
     }
 
@@ -154,6 +159,7 @@ final class Lifecycle implements ControlledService {
                 stopped.countDown();
                 throw e;
             }
+            StartPriority.restore(host.environment().variables(), pid, logPrefix);
             oldGenerations.addAll(taken.draining());
             controlFd = taken.controlFd();
             reload = "generation " + generation + " (pid " + pid + ") took over from pid " + taken.predecessorPid()

@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.internal.os.CpuPriority;
 import dev.baton.internal.service.DescriptorUsage;
 import dev.baton.internal.service.ExitDescription;
 import dev.baton.internal.service.LastLines;
@@ -50,13 +51,16 @@ final class SuccessorProcess implements Successor {
         builder.environment().putAll(add);
         builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
         try {
-            return new SuccessorProcess(builder.start());
+            int nice = StartPriority.startingNice(add);
+            return new SuccessorProcess(nice < 0 ? builder.start() : CpuPriority.spawnAt(nice, builder::start));
         } catch (IOException e) {
             Optional<String> exhausted = DescriptorUsage.exhaustion(e);
             if (exhausted.isPresent()) {
                 throw new IOException(exhausted.get() + " (the JDK said: " + e.getMessage() + ")", e);
             }
             throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot start the successor: " + e, e);
         }
     }
 

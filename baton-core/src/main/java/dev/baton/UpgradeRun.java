@@ -1,12 +1,15 @@
 package dev.baton;
 
+import dev.baton.internal.service.AotCache;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The predecessor's run of one upgrade: starts the successor, waits until it is ready or has failed
@@ -17,7 +20,8 @@ final class UpgradeRun {
 
     private static final Logger LOG = System.getLogger("dev.baton");
     /** What a successor must not inherit: systemd's passed listeners are this process's, not its. */
-    private static final List<String> NOT_INHERITED = List.of("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES");
+    private static final List<String> NOT_INHERITED = List.of("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
+            StartPriority.VARIABLE);
 
     private final SuccessorLauncher launcher;
     private final GenerationClock clock;
@@ -28,9 +32,11 @@ final class UpgradeRun {
     private final Duration readyTimeout;
     private final Duration stopTimeout;
     private final String logPrefix;
+    private final Optional<AotCache> aotCache;
+    private final Map<String, String> environment;
 
     UpgradeRun(SuccessorLauncher launcher, GenerationClock clock, List<String> command, Path controlPath, long pid,
-            int generation, BatonOptions options, String logPrefix) {
+            int generation, BatonOptions options, Map<String, String> environment, String logPrefix) {
         this.launcher = launcher;
         this.clock = clock;
         this.command = command;
@@ -40,14 +46,21 @@ final class UpgradeRun {
         this.readyTimeout = options.readyTimeout();
         this.stopTimeout = options.stopTimeout();
         this.logPrefix = logPrefix;
+        this.aotCache = AotCache.of(options.aotCache(), environment);
+        this.environment = environment;
     }
 
     /** Runs {@code upgrade} to its end; the handover, on a control connection, settles it as ready. */
     UpgradeResult run(PendingUpgrade upgrade) {
         Successor successor;
+        AotCache.Prepared prepared = aotCache.map(cache -> cache.prepare(command, logPrefix))
+                .orElse(new AotCache.Prepared(AotCache.withoutFlags(command), AotCache.Use.NONE, started -> {}));
+        Map<String, String> add = new HashMap<>(StartPriority.forSuccessor(environment, logPrefix));
+        add.put(PredecessorLink.SOCKET_VARIABLE, controlPath.toString());
+        add.put(PredecessorLink.PID_VARIABLE, Long.toString(pid));
         try {
-            successor = launcher.launch(command, Map.of(PredecessorLink.SOCKET_VARIABLE, controlPath.toString(),
-                    PredecessorLink.PID_VARIABLE, Long.toString(pid)), NOT_INHERITED);
+            successor = launcher.launch(prepared.command(), add, NOT_INHERITED);
+            prepared.started().accept(successor.pid());
         } catch (IOException e) {
             return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, 0, upgrade.generation, upgrade.elapsed(),
                     "cannot start the successor " + command + ": " + e.getMessage() + "; " + stillServing(),

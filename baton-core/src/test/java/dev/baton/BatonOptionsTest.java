@@ -41,10 +41,12 @@ class BatonOptionsTest {
                 .withStopTimeout(Duration.ofSeconds(3))
                 .withMaxDrainingGenerations(4)
                 .withBacklog(5)
-                .withControlTimeout(Duration.ofMillis(6));
+                .withControlTimeout(Duration.ofMillis(6))
+                .withAotCache(Path.of("/var/cache/shop"));
 
         assertThat(options).isEqualTo(new BatonOptions("shop", Path.of("/run/ctl"), Path.of("/run/shop.pid"),
-                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 4, 5, Duration.ofMillis(6)));
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 4, 5, Duration.ofMillis(6),
+                Path.of("/var/cache/shop")));
         assertThat(options.pidFileIfSet()).contains(Path.of("/run/shop.pid"));
         assertThat(BatonOptions.defaults().withBacklog(1).withName("baton"))
                 .isEqualTo(BatonOptions.defaults().withBacklog(1));
@@ -114,7 +116,7 @@ class BatonOptionsTest {
         assertThat(options).isEqualTo(new BatonOptions("shop", null, Path.of("/run/shop.pid"),
                 BatonOptions.DEFAULT_READY_TIMEOUT, Duration.ofSeconds(7), BatonOptions.DEFAULT_STOP_TIMEOUT,
                 BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS, BatonOptions.DEFAULT_BACKLOG,
-                BatonOptions.DEFAULT_CONTROL_TIMEOUT));
+                BatonOptions.DEFAULT_CONTROL_TIMEOUT, null));
         assertThat(options.toBuilder().build()).isEqualTo(options);
     }
 

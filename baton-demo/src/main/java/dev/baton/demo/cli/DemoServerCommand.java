@@ -62,6 +62,10 @@ final class DemoServerCommand implements Callable<Integer> {
     @Option(names = "--no-warm-up", description = "Say ready without a warm-up (the same as --warm-up 0).")
     boolean noWarmUp;
 
+    @Option(names = "--aot-cache", paramLabel = "DIR", description = "Start every successor from the JDK's AOT cache "
+            + "that Baton trains in DIR (default: $BATON_AOT_CACHE; ./baton sets it to baton-demo/target/aot).")
+    Path aotCache;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure();
@@ -70,6 +74,7 @@ final class DemoServerCommand implements Callable<Integer> {
                 .pidFile(pidFile)
                 .readyTimeout(readyTimeout)
                 .drainTimeout(drainTimeout)
+                .aotCache(aotCache)
                 .build();
         PrintStream err = System.err;
         return DemoServer.run(new DemoServerOptions(host, port, config, baton, server, nettyTransport,

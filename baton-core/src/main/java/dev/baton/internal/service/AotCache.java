@@ -1,0 +1,365 @@
+package dev.baton.internal.service;
+
+import dev.baton.internal.os.CpuPriority;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.LongConsumer;
+
+/**
+ * The JDK's AOT cache (JEP 483/514/515) of a Java command, kept by Baton in a directory of its own: it adds
+ * the cache's flags to a successor's command line, and trains the cache while generations run.
+ *
+ * <p>One cache per key: the {@code java} executable and its JDK, the JVM options, and the path, size and
+ * modification time of every jar on the class and module path. The key is Baton's guard, not only the
+ * JVM's: JDK 25.0.3 was seen to map a cache made from another build of the same jar and run the old
+ * classes from it, so a jar that changes must change the file name.
+ *
+ * <p>The states of a key, as its files say, and what the next successor runs with:
+ * <ol>
+ *   <li>nothing yet: it <em>records</em> ({@code -XX:AOTMode=record}); the JVM writes {@code <key>.aotconf}
+ *       when that generation exits (after its successor took over);
+ *   <li>a configuration whose recorder has exited: an <em>assembly</em> ({@code -XX:AOTMode=create}) starts
+ *       beside it, at nice 19 with its output in {@code <key>.log}, and the successor runs without a cache;
+ *   <li>{@code <key>.aot}: it <em>uses</em> the cache.
+ * </ol>
+ * While a recorder or an assembly runs, successors run without a cache. None of it can fail a start: a
+ * cache the JVM refuses (corrupt, truncated, another JVM) only costs the time it saves, the JVM says so in
+ * none of its output (its {@code aot} and {@code cds} logging is off), and the generation that was refused
+ * removes the file ({@link #removeIfRefused}) so the next records a new one.
+ *
+ * <p>Baton's flags go after {@code java}, behind a marker {@code -Dbaton.aot=N} that counts them, so the
+ * next generation, whose command is this one's {@code /proc/self/cmdline}, removes them exactly.
+ */
+public final class AotCache {
+
+    /** The environment variable that turns the cache on for a service that did not set it in its options. */
+    public static final String VARIABLE = "BATON_AOT_CACHE";
+
+    private static final Logger LOG = System.getLogger("dev.baton");
+    private static final String MARKER = "-Dbaton.aot=";
+    private static final List<String> QUIET = List.of("-Xlog:aot*=off,cds*=off");
+    /** Options of the java launcher whose value is the next argument. */
+    private static final Set<String> WITH_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p", "--module-path",
+            "--upgrade-module-path", "--add-modules", "--add-opens", "--add-exports", "--add-reads",
+            "--enable-native-access", "--limit-modules", "--patch-module");
+    private static final int ASSEMBLY_NICE = 19;
+
+    /** What the successor runs with. */
+    public enum Use { RECORD, ASSEMBLING, CACHE, NONE }
+
+    /**
+     * A successor's command line with the cache's flags, and what to do once it has started.
+     *
+     * @param command what to run
+     * @param use how it uses the cache
+     * @param started to call with the successor's pid once it runs (a recorder is remembered by it)
+     */
+    public record Prepared(List<String> command, Use use, LongConsumer started) {}
+
+    private final Path directory;
+
+    private AotCache(Path directory) {
+        this.directory = directory;
+    }
+
+    /**
+     * The cache in {@code directory}, or if that is null in {@code $BATON_AOT_CACHE}; empty if neither is set.
+     */
+    public static Optional<AotCache> of(Path directory, Map<String, String> environment) {
+        if (directory != null) {
+            return Optional.of(new AotCache(directory.toAbsolutePath()));
+        }
+        String variable = environment.getOrDefault(VARIABLE, "");
+        return variable.isBlank() ? Optional.empty() : Optional.of(new AotCache(Path.of(variable).toAbsolutePath()));
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * The command to start the successor with, for {@code command} (a predecessor's command line, with or
+     * without Baton's flags). A command that is not {@code java} is returned as it is; so is any command when
+     * the directory cannot be made (logged: the successor then runs without a cache).
+     */
+    public Prepared prepare(List<String> command, String logPrefix) {
+        List<String> plain = withoutFlags(command);
+        if (!isJava(plain)) {
+            return new Prepared(plain, Use.NONE, pid -> {});
+        }
+        try {
+            Files.createDirectories(directory);
+            Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+            String name = keyOf(plain);
+            Path cache = directory.resolve(name + ".aot");
+            Path configuration = directory.resolve(name + ".aotconf");
+            Path recorder = directory.resolve(name + ".recorder");
+            Path assembler = directory.resolve(name + ".assembler");
+            if (runs(assembler)) {
+                return new Prepared(plain, Use.ASSEMBLING, pid -> {});
+            }
+            if (Files.exists(cache)) {
+                Files.deleteIfExists(configuration);
+                return new Prepared(withFlags(plain, List.of("-XX:AOTCache=" + cache)), Use.CACHE, pid -> {});
+            }
+            if (runs(recorder)) {
+                return new Prepared(plain, Use.NONE, pid -> {});
+            }
+            if (Files.exists(configuration)) {
+                assemble(plain, configuration, cache, assembler, directory.resolve(name + ".log"), logPrefix);
+                return new Prepared(plain, Use.ASSEMBLING, pid -> {});
+            }
+            List<String> record = List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration,
+                    // the JVM prints "AOTConfiguration recorded" at exit on its tty, which no -Xlog silences
+                    "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput");
+            return new Prepared(withFlags(plain, record), Use.RECORD, pid -> remember(recorder, pid, logPrefix));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, logPrefix + "the AOT cache in " + directory + " is not usable (" + e
+                    + "); the successor starts without it");
+            return new Prepared(plain, Use.NONE, pid -> {});
+        }
+    }
+
+    /**
+     * Removes the cache named in {@code commandLine} (this process's) if the JVM refused it: then
+     * {@code vmInfo} (the {@code java.vm.info} property) does not say "sharing". Returns the file removed.
+     */
+    public static Optional<Path> removeIfRefused(List<String> commandLine, String vmInfo) {
+        if (vmInfo != null && vmInfo.contains("sharing")) {
+            return Optional.empty();
+        }
+        for (String flag : flagsOf(commandLine)) {
+            if (flag.startsWith("-XX:AOTCache=")) {
+                Path cache = Path.of(flag.substring("-XX:AOTCache=".length()));
+                try {
+                    return Files.deleteIfExists(cache) ? Optional.of(cache) : Optional.empty();
+                } catch (IOException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** {@code command} without the flags Baton added (the marker and the arguments it counts). */
+    public static List<String> withoutFlags(List<String> command) {
+        int marker = markerIndex(command);
+        if (marker < 0) {
+            return List.copyOf(command);
+        }
+        int count = Integer.parseInt(command.get(marker).substring(MARKER.length()));
+        List<String> plain = new ArrayList<>(command.subList(0, marker));
+        plain.addAll(command.subList(Math.min(command.size(), marker + 1 + count), command.size()));
+        return List.copyOf(plain);
+    }
+
+    private static List<String> flagsOf(List<String> command) {
+        int marker = markerIndex(command);
+        if (marker < 0) {
+            return List.of();
+        }
+        int count = Integer.parseInt(command.get(marker).substring(MARKER.length()));
+        return command.subList(marker + 1, Math.min(command.size(), marker + 1 + count));
+    }
+
+    private static int markerIndex(List<String> command) {
+        for (int i = 1; i < command.size(); i++) {
+            if (command.get(i).startsWith(MARKER) && command.get(i).substring(MARKER.length()).matches("\\d{1,3}")) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static List<String> withFlags(List<String> plain, List<String> flags) {
+        List<String> all = new ArrayList<>(flags);
+        all.addAll(QUIET);
+        List<String> command = new ArrayList<>(plain.size() + all.size() + 1);
+        command.add(plain.getFirst());
+        command.add(MARKER + all.size());
+        command.addAll(all);
+        command.addAll(plain.subList(1, plain.size()));
+        return List.copyOf(command);
+    }
+
+    private static boolean isJava(List<String> command) {
+        return !command.isEmpty() && Path.of(command.getFirst()).getFileName().toString().equals("java");
+    }
+
+    /** The key: a digest of the JDK, the JVM options and every jar's path, size and modification time. */
+    static String keyOf(List<String> command) throws IOException {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        Path java = Path.of(command.getFirst()).toRealPath();
+        update(digest, java.toString());
+        Path release = java.getParent().getParent().resolve("release");
+        if (Files.exists(release)) {
+            digest.update(Files.readAllBytes(release));
+        }
+        Path modules = java.getParent().getParent().resolve("lib/modules");
+        if (Files.exists(modules)) {
+            update(digest, Files.size(modules) + "@" + Files.getLastModifiedTime(modules).toMillis());
+        }
+        String mainJar = null;
+        List<String> paths = new ArrayList<>();
+        for (int i = 1; i < command.size(); i++) {
+            String argument = command.get(i);
+            if (argument.equals("-jar") && i + 1 < command.size()) {
+                mainJar = command.get(i + 1);
+                break;
+            }
+            if (!argument.startsWith("-") || argument.equals("-m") || argument.equals("--module")) {
+                break; // the main class or module: the program's own arguments follow
+            }
+            update(digest, argument);
+            if (WITH_VALUE.contains(argument) && i + 1 < command.size()) {
+                update(digest, command.get(++i));
+                if (argument.equals("-cp") || argument.equals("-classpath") || argument.equals("--class-path")
+                        || argument.equals("-p") || argument.equals("--module-path")) {
+                    paths.addAll(List.of(command.get(i).split(":")));
+                }
+            }
+        }
+        List<Path> jars = new ArrayList<>();
+        if (mainJar != null) {
+            Path jar = Path.of(mainJar).toAbsolutePath();
+            jars.add(jar);
+            jars.addAll(manifestClassPath(jar));
+        }
+        for (String entry : paths) {
+            jars.addAll(expand(entry));
+        }
+        for (Path jar : jars) {
+            update(digest, jar.toString());
+            if (Files.isRegularFile(jar)) {
+                update(digest, Files.size(jar) + "@" + Files.getLastModifiedTime(jar).toMillis());
+            }
+        }
+        String jarName = mainJar == null ? "java" : Path.of(mainJar).getFileName().toString().replaceAll("\\.jar$", "");
+        return jarName.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + HexFormat.of().formatHex(digest.digest(), 0, 8);
+    }
+
+    private static List<Path> expand(String entry) throws IOException {
+        if (entry.endsWith("/*") || entry.equals("*")) {
+            Path dir = Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath();
+            try (var listing = Files.list(dir)) {
+                return listing.filter(path -> path.toString().endsWith(".jar")).sorted().toList();
+            }
+        }
+        Path path = Path.of(entry).toAbsolutePath();
+        if (Files.isDirectory(path)) {
+            try (var listing = Files.list(path)) { // a module path directory: its jars
+                return listing.filter(file -> file.toString().endsWith(".jar")).sorted().toList();
+            }
+        }
+        return List.of(path);
+    }
+
+    private static List<Path> manifestClassPath(Path jar) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            return List.of();
+        }
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            String classPath = manifest == null ? null
+                    : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+            if (classPath == null || classPath.isBlank()) {
+                return List.of();
+            }
+            List<Path> entries = new ArrayList<>();
+            for (String entry : classPath.strip().split("\\s+")) {
+                entries.add(jar.getParent().resolve(entry).normalize());
+            }
+            return entries;
+        } catch (IOException e) {
+            return List.of(); // not a jar the JVM can run either: its size and time are the key
+        }
+    }
+
+    private static void update(MessageDigest digest, String text) {
+        digest.update(text.getBytes(StandardCharsets.UTF_8));
+        digest.update((byte) 0);
+    }
+
+    /** Starts the assembly of {@code cache} from {@code configuration}, at nice 19, in the background. */
+    private static void assemble(List<String> plain, Path configuration, Path cache, Path assembler, Path log,
+            String logPrefix) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(plain.getFirst());
+        command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration,
+                "-XX:AOTCache=" + cache));
+        command.addAll(plain.subList(1, plain.size()));
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // a successor's variables would make the assembly look like a generation of the service
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("BATON_UPGRADE")
+                || variable.startsWith("LISTEN_") || variable.equals("NOTIFY_SOCKET"));
+        Process process;
+        try {
+            process = CpuPriority.spawnAt(ASSEMBLY_NICE, builder::start);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+        remember(assembler, process.pid(), logPrefix);
+        LOG.log(Level.INFO, logPrefix + "assembling the AOT cache " + cache + " from what the last generation "
+                + "recorded (pid " + process.pid() + ", nice " + ASSEMBLY_NICE + ", log " + log + ")");
+        process.onExit().thenRun(() -> {
+            try {
+                Files.deleteIfExists(configuration);
+            } catch (IOException e) {
+                // the next upgrade deletes it beside the cache
+            }
+            if (process.exitValue() != 0) {
+                LOG.log(Level.WARNING, logPrefix + "the AOT cache assembly exited with " + process.exitValue()
+                        + " (see " + log + "); the next generation records again");
+            }
+        });
+    }
+
+    private static void remember(Path file, long pid, String logPrefix) {
+        try {
+            Files.writeString(file, Long.toString(pid));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** Whether the pid in {@code file} is a live process. */
+    private static boolean runs(Path file) {
+        try {
+            long pid = Long.parseLong(Files.readString(file).strip());
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+}

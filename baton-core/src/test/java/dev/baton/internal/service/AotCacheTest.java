@@ -1,0 +1,107 @@
+package dev.baton.internal.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The cache's files and flags; the JVM's side (a successor that records, uses or is refused) is DemoAotCacheTest's. */
+class AotCacheTest {
+
+    private static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+    @TempDir
+    Path directory;
+
+    private Path jar;
+    private List<String> command;
+    private AotCache cache;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        jar = Files.write(directory.resolve("app.jar"), new byte[] {1, 2, 3});
+        command = List.of(JAVA, "-Xmx64m", "-jar", jar.toString(), "--port", "8080");
+        cache = AotCache.of(directory.resolve("aot"), Map.of()).orElseThrow();
+    }
+
+    @Test
+    void of_noDirectoryAndNoVariable_isOff_theVariableTurnsItOn() {
+        assertThat(AotCache.of(null, Map.of())).isEmpty();
+        assertThat(AotCache.of(null, Map.of(AotCache.VARIABLE, ""))).isEmpty();
+        assertThat(AotCache.of(null, Map.of(AotCache.VARIABLE, "/var/cache/app")).orElseThrow().directory())
+                .isEqualTo(Path.of("/var/cache/app"));
+    }
+
+    @Test
+    void prepare_noCacheYet_records_andTheNextGenerationRemovesExactlyTheFlagsAdded() {
+        AotCache.Prepared prepared = cache.prepare(command, "");
+
+        assertThat(prepared.use()).isEqualTo(AotCache.Use.RECORD);
+        assertThat(prepared.command()).contains("-XX:AOTMode=record").startsWith(JAVA).endsWith("--port", "8080");
+        assertThat(AotCache.withoutFlags(prepared.command())).isEqualTo(command);
+        assertThat(cache.prepare(prepared.command(), "").command()).isEqualTo(prepared.command());
+    }
+
+    @Test
+    void prepare_whileTheRecorderRuns_noFlags_thenWithTheCache_usesIt() throws IOException {
+        cache.prepare(command, "").started().accept(ProcessHandle.current().pid()); // a recorder that runs
+
+        assertThat(cache.prepare(command, "")).satisfies(prepared -> {
+            assertThat(prepared.use()).isEqualTo(AotCache.Use.NONE);
+            assertThat(prepared.command()).isEqualTo(command);
+        });
+
+        Path file = directory.resolve("aot").resolve(AotCache.keyOf(command) + ".aot");
+        Files.write(file, new byte[] {0});
+        AotCache.Prepared prepared = cache.prepare(command, "");
+        assertThat(prepared.use()).isEqualTo(AotCache.Use.CACHE);
+        assertThat(prepared.command()).contains("-XX:AOTCache=" + file).contains("-Xlog:aot*=off,cds*=off");
+    }
+
+    @Test
+    void keyOf_anotherBuildOfTheJar_anotherKey_theSameJar_theSameKey() throws IOException {
+        String key = AotCache.keyOf(command);
+        assertThat(AotCache.keyOf(command)).isEqualTo(key).startsWith("app-");
+        assertThat(AotCache.keyOf(List.of(JAVA, "-Xmx64m", "-jar", jar.toString(), "--other", "arguments")))
+                .as("the program's arguments are not the JVM's").isEqualTo(key);
+
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() - 10_000));
+        String touched = AotCache.keyOf(command);
+        assertThat(touched).isNotEqualTo(key);
+        Files.write(jar, new byte[] {1, 2, 3, 4});
+        assertThat(AotCache.keyOf(command)).isNotEqualTo(touched).isNotEqualTo(key);
+        assertThat(AotCache.keyOf(List.of(JAVA, "-Xmx128m", "-jar", jar.toString()))).as("other JVM options")
+                .isNotEqualTo(AotCache.keyOf(command));
+    }
+
+    @Test
+    void prepare_notAJavaCommand_unchanged() {
+        List<String> python = List.of("/usr/bin/python3", "server.py");
+
+        AotCache.Prepared prepared = cache.prepare(python, "");
+
+        assertThat(prepared.use()).isEqualTo(AotCache.Use.NONE);
+        assertThat(prepared.command()).isEqualTo(python);
+    }
+
+    @Test
+    void removeIfRefused_removesTheCacheOnlyWhenTheJvmSaysItDoesNotShare() throws IOException {
+        Path file = directory.resolve("aot").resolve(AotCache.keyOf(command) + ".aot");
+        Files.createDirectories(file.getParent());
+        Files.write(file, new byte[] {0});
+        List<String> withCache = cache.prepare(command, "").command();
+
+        assertThat(AotCache.removeIfRefused(withCache, "mixed mode, sharing")).isEmpty();
+        assertThat(file).exists();
+        assertThat(AotCache.removeIfRefused(command, "mixed mode")).as("no cache in the command").isEmpty();
+        assertThat(AotCache.removeIfRefused(withCache, "mixed mode")).contains(file);
+        assertThat(file).doesNotExist();
+    }
+}
