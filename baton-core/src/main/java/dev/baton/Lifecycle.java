@@ -4,6 +4,7 @@ import dev.baton.internal.control.ControlDispatcher;
 import dev.baton.internal.control.ControlServer;
 import dev.baton.internal.control.ControlledService;
 import dev.baton.internal.control.HandoverHandler;
+import dev.baton.internal.events.BatonEvents;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.protocol.Message.ProcessInfo;
 import dev.baton.internal.service.PidFile;
@@ -80,7 +81,7 @@ final class Lifecycle implements ControlledService {
             case StartMode.SocketActivated activated -> activated.controlFd();
             case StartMode.SuccessorOf _, StartMode.SupervisedWorker _ -> -1;
         };
-        this.listeners = new ListenerSet(start.inherited(), options.backlog(), logPrefix);
+        this.listeners = new ListenerSet(start.inherited(), options.backlog(), generation, logPrefix);
         this.notifier = SystemdNotifier.fromEnvironment(host.environment().variables(), logPrefix);
         this.oldGenerations = new OldGenerations(host.liveness());
         this.states = new GenerationStates(generation, start.upgradeRefusal());
@@ -199,9 +200,11 @@ final class Lifecycle implements ControlledService {
         GenerationStates.Claim claim = states.beginUpgrade(host.clock());
         if (claim.upgrade() == null) {
             LOG.log(Level.WARNING, logPrefix + "upgrade requested by " + trigger + " refused: " + claim.refusal());
+            BatonEvents.upgradeRequested(generation, pid, trigger, 0, claim.refusal());
             return UpgradeResult.refused(pid, claim.refusal());
         }
         PendingUpgrade upgrade = claim.upgrade();
+        BatonEvents.upgradeRequested(generation, pid, trigger, upgrade.generation, "");
         LOG.log(Level.INFO, logPrefix + "upgrade requested by " + trigger + ": starting generation "
                 + upgrade.generation);
         notifier.reloading("starting generation " + upgrade.generation);
