@@ -155,6 +155,11 @@ final class Drain {
         LOG.log(Level.INFO, logPrefix + "drained in " + clock.since(start).toMillis() + " ms"
                 + (hammered > 0 ? " (" + hammered + " connections hammered)" : "") + "; stopped");
         recorded.drained(hammered);
+        Duration took = clock.since(start);
+        events.fire(listener -> listener.drained(generation, took, hammered));
+        if (!finalStop) {
+            controlPath.ifPresent(path -> DrainReport.send(path, generation, pid, took, hammered, logPrefix));
+        }
         onStopped.run();
     }
 

@@ -55,6 +55,7 @@ final class Lifecycle implements ControlledService {
     private final OldGenerations oldGenerations;
     private final GenerationStates states;
     private final LifecycleEvents events;
+    private final ServiceTally tally = new ServiceTally();
     private final Drain drain;
     private final UpgradeRun upgradeRun;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -86,6 +87,7 @@ final class Lifecycle implements ControlledService {
         this.oldGenerations = new OldGenerations(host.liveness());
         this.states = new GenerationStates(generation, start.upgradeRefusal());
         this.events = new LifecycleEvents(logPrefix);
+        events.add(tally);
         Optional<Path> controlPath = start.controlPath();
         this.drain = new Drain(options, host.clock(), listeners, notifier, pidFile, () -> controlServer, controlPath,
                 events, generation, pid, logPrefix, this::drained);
@@ -156,6 +158,7 @@ final class Lifecycle implements ControlledService {
                 throw e;
             }
             oldGenerations.addAll(taken.draining());
+            tally.takeOver(taken.figures());
             controlFd = taken.controlFd();
             reload = "generation " + generation + " (pid " + pid + ") took over from pid " + taken.predecessorPid()
                     + " at " + host.clock().now();
@@ -185,7 +188,7 @@ final class Lifecycle implements ControlledService {
         ProcessInfo self = new ProcessInfo(pid, generation, ServiceStatus.State.DRAINING.toString(),
                 host.environment().startedEpochMillis());
         return new HandoverToSuccessor(states, oldGenerations, listeners, () -> controlServer,
-                why -> drain.start(false, why), self, name, options.readyTimeout(), logPrefix);
+                why -> drain.start(false, why), self, tally, name, options.readyTimeout(), logPrefix);
     }
 
     // ---- upgrade (the predecessor's side) ----------------------------------------------------------
@@ -201,7 +204,9 @@ final class Lifecycle implements ControlledService {
         if (claim.upgrade() == null) {
             LOG.log(Level.WARNING, logPrefix + "upgrade requested by " + trigger + " refused: " + claim.refusal());
             BatonEvents.upgradeRequested(generation, pid, trigger, 0, claim.refusal());
-            return UpgradeResult.refused(pid, claim.refusal());
+            UpgradeResult refused = UpgradeResult.refused(pid, claim.refusal());
+            events.fire(listener -> listener.upgradeRefused(refused));
+            return refused;
         }
         PendingUpgrade upgrade = claim.upgrade();
         BatonEvents.upgradeRequested(generation, pid, trigger, upgrade.generation, "");
@@ -232,9 +237,17 @@ final class Lifecycle implements ControlledService {
         List<ServiceStatus.ProcessStatus> processes = new ArrayList<>();
         processes.add(new ServiceStatus.ProcessStatus(pid, generation, current,
                 Instant.ofEpochMilli(host.environment().startedEpochMillis())));
-        oldGenerations.stillDraining().forEach(old -> processes.add(old.status()));
+        List<ProcessInfo> draining = oldGenerations.stillDraining();
+        draining.forEach(old -> processes.add(old.status()));
         return new ServiceStatus(pid, name, ServiceStatus.Mode.IN_PROCESS, current,
-                listeners.boundSpecs().stream().map(spec -> spec.text()).toList(), processes, reload);
+                listeners.boundSpecs().stream().map(spec -> spec.text()).toList(), processes, reload,
+                tally.figures(draining.size()));
+    }
+
+    /** An older generation drained: its figures count, and the listeners hear of it. */
+    @Override
+    public void drainReported(int olderGeneration, Duration took, int hammered) {
+        events.fire(listener -> listener.drained(olderGeneration, took, hammered));
     }
 
     // ---- stop --------------------------------------------------------------------------------------
