@@ -6,7 +6,7 @@
  */
 module dev.baton.micrometer {
     requires transitive dev.baton;
-    requires transitive micrometer.core;
+    requires transitive micrometer.core; // an automatic module (see the pom: javac warns of that)
 
     exports dev.baton.micrometer;
 }

@@ -14,9 +14,10 @@ import java.util.Objects;
  * @param baton the Baton options: name, pidfile, timeouts
  * @param server which server serves
  * @param nettyTransport the Netty transport of the Netty server (NIO or native epoll)
+ * @param metrics whether {@code GET /metrics} shows Baton's meters in the Prometheus format (HTTP servers only)
  */
 public record DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
-        Transport nettyTransport) {
+        Transport nettyTransport, boolean metrics) {
 
     public DemoServerOptions {
         Objects.requireNonNull(host, "host");
@@ -26,6 +27,15 @@ public record DemoServerOptions(String host, int port, Path config, BatonOptions
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
         }
+        if (metrics && server == DemoServerKind.GRPC) {
+            throw new IllegalArgumentException("--metrics needs an HTTP server (--server jetty or netty), not grpc");
+        }
+    }
+
+    /** Without {@code /metrics}. */
+    public DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
+            Transport nettyTransport) {
+        this(host, port, config, baton, server, nettyTransport, false);
     }
 
     /** The Jetty demo server. */

@@ -54,6 +54,10 @@ final class DemoServerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--metrics", description = "Show Baton's meters at GET /metrics, in the Prometheus text format "
+            + "(jetty and netty).")
+    boolean metrics;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure();
@@ -64,6 +68,13 @@ final class DemoServerCommand implements Callable<Integer> {
                 .drainTimeout(drainTimeout)
                 .build();
         PrintStream err = System.err;
-        return DemoServer.run(new DemoServerOptions(host, port, config, baton, server, nettyTransport), err);
+        DemoServerOptions options;
+        try {
+            options = new DemoServerOptions(host, port, config, baton, server, nettyTransport, metrics);
+        } catch (IllegalArgumentException e) {
+            err.println("demo-server: " + e.getMessage());
+            return 2;
+        }
+        return DemoServer.run(options, err);
     }
 }
