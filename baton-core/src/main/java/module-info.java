@@ -10,6 +10,7 @@
  */
 module dev.baton {
     requires jdk.unsupported; // sun.misc.Signal: the signals that trigger an upgrade or a stop
+    requires jdk.jfr; // the dev.baton.* flight recorder events
 
     exports dev.baton;
     exports dev.baton.internal.control to dev.baton.supervisor;

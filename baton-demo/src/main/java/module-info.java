@@ -9,6 +9,8 @@ module dev.baton.demo {
     requires transitive dev.baton.jetty;
     requires transitive dev.baton.netty;
     requires dev.baton.grpc;
+    requires dev.baton.micrometer;
+    requires micrometer.registry.prometheus;
     requires transitive dev.baton.load;
     requires io.netty.buffer;
     requires io.netty.codec.http;

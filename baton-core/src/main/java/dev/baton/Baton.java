@@ -40,7 +40,8 @@ public final class Baton implements AutoCloseable {
 
     private final Lifecycle lifecycle;
 
-    private Baton(Lifecycle lifecycle) {
+    /** A Baton over {@code lifecycle}: {@link #open}'s, or a state-machine test's. */
+    Baton(Lifecycle lifecycle) {
         this.lifecycle = lifecycle;
     }
 
@@ -154,6 +155,14 @@ public final class Baton implements AutoCloseable {
 
     public GenerationState state() {
         return lifecycle.state();
+    }
+
+    /**
+     * The service's status as this generation answers {@code baton status}, with its figures
+     * ({@link ServiceStatus#figures()}): what the meters of {@code baton-micrometer} read.
+     */
+    public ServiceStatus status() {
+        return lifecycle.status();
     }
 
     /** The control socket that {@code baton reload | status | stop} use, if this process has one. */

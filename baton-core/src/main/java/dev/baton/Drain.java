@@ -1,6 +1,7 @@
 package dev.baton;
 
 import dev.baton.internal.control.ControlServer;
+import dev.baton.internal.events.BatonEvents;
 import dev.baton.internal.service.PidFile;
 import dev.baton.internal.service.SystemdNotifier;
 import java.io.IOException;
@@ -99,6 +100,7 @@ final class Drain {
 
     private void drain(boolean finalStop, String why) {
         long start = clock.nanoTime();
+        BatonEvents.Drain recorded = BatonEvents.drainStarted(generation, pid, finalStop, why);
         LOG.log(Level.INFO, logPrefix + "draining (" + why + "): no longer accepting; drain timeout "
                 + drainTimeout.toSeconds() + "s");
         if (finalStop) {
@@ -142,6 +144,7 @@ final class Drain {
                 cut += server.hammer();
             }
             hammered = cut;
+            recorded.hammered(cut, hammerRequest.getNow("a hammer request"));
             LOG.log(Level.WARNING, logPrefix + "hammer: " + hammerRequest.getNow("a hammer request") + " came with "
                     + cut + " connections still open; closed them");
         }
@@ -151,6 +154,12 @@ final class Drain {
         }
         LOG.log(Level.INFO, logPrefix + "drained in " + clock.since(start).toMillis() + " ms"
                 + (hammered > 0 ? " (" + hammered + " connections hammered)" : "") + "; stopped");
+        recorded.drained(hammered);
+        Duration took = clock.since(start);
+        events.fire(listener -> listener.drained(generation, took, hammered));
+        if (!finalStop) {
+            controlPath.ifPresent(path -> DrainReport.send(path, generation, pid, took, hammered, logPrefix));
+        }
         onStopped.run();
     }
 

@@ -39,6 +39,7 @@ final class HandoverToSuccessor implements HandoverHandler {
     private final Supplier<ControlServer> controlServer;
     private final Consumer<String> startDrain;
     private final ProcessInfo self;
+    private final ServiceTally tally;
     private final String name;
     private final Duration readyTimeout;
     private final String logPrefix;
@@ -46,16 +47,18 @@ final class HandoverToSuccessor implements HandoverHandler {
     /**
      * @param self this generation as its successor lists it among the draining ones
      * @param startDrain starts this generation's drain once the successor serves, saying why
+     * @param tally the service's figures, handed on to the successor with its ready acknowledged
      */
     HandoverToSuccessor(GenerationStates states, OldGenerations oldGenerations, ListenerSet listeners,
-            Supplier<ControlServer> controlServer, Consumer<String> startDrain, ProcessInfo self, String name,
-            Duration readyTimeout, String logPrefix) {
+            Supplier<ControlServer> controlServer, Consumer<String> startDrain, ProcessInfo self, ServiceTally tally,
+            String name, Duration readyTimeout, String logPrefix) {
         this.states = states;
         this.oldGenerations = oldGenerations;
         this.listeners = listeners;
         this.controlServer = controlServer;
         this.startDrain = startDrain;
         this.self = self;
+        this.tally = tally;
         this.name = name;
         this.readyTimeout = readyTimeout;
         this.logPrefix = logPrefix;
@@ -102,7 +105,7 @@ final class HandoverToSuccessor implements HandoverHandler {
             channel.send(new Message.Refused("too late: the successor " + upgrade.settlement().join().reason()));
             return;
         }
-        channel.send(new Message.ReadyAck());
+        channel.send(new Message.ReadyAck(tally.afterSuccess(upgrade.elapsed())));
         server.close();
         startDrain.accept("generation " + upgrade.generation + " (pid " + peer.pid() + ") is serving");
     }

@@ -4,6 +4,7 @@ import dev.baton.internal.control.ControlDispatcher;
 import dev.baton.internal.control.ControlServer;
 import dev.baton.internal.control.ControlledService;
 import dev.baton.internal.control.HandoverHandler;
+import dev.baton.internal.events.BatonEvents;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.protocol.Message.ProcessInfo;
 import dev.baton.internal.service.AotCache;
@@ -55,6 +56,7 @@ final class Lifecycle implements ControlledService {
     private final OldGenerations oldGenerations;
     private final GenerationStates states;
     private final LifecycleEvents events;
+    private final ServiceTally tally = new ServiceTally();
     private final Drain drain;
     private final UpgradeRun upgradeRun;
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -81,11 +83,12 @@ final class Lifecycle implements ControlledService {
             case StartMode.SocketActivated activated -> activated.controlFd();
             case StartMode.SuccessorOf _, StartMode.SupervisedWorker _ -> -1;
         };
-        this.listeners = new ListenerSet(start.inherited(), options.backlog(), logPrefix);
+        this.listeners = new ListenerSet(start.inherited(), options.backlog(), generation, logPrefix);
         this.notifier = SystemdNotifier.fromEnvironment(host.environment().variables(), logPrefix);
         this.oldGenerations = new OldGenerations(host.liveness());
         this.states = new GenerationStates(generation, start.upgradeRefusal());
         this.events = new LifecycleEvents(logPrefix);
+        events.add(tally);
         Optional<Path> controlPath = start.controlPath();
         this.drain = new Drain(options, host.clock(), listeners, notifier, pidFile, () -> controlServer, controlPath,
                 events, generation, pid, logPrefix, this::drained);
@@ -161,6 +164,7 @@ final class Lifecycle implements ControlledService {
             }
             StartPriority.restore(host.environment().variables(), pid, logPrefix);
             oldGenerations.addAll(taken.draining());
+            tally.takeOver(taken.figures());
             controlFd = taken.controlFd();
             reload = "generation " + generation + " (pid " + pid + ") took over from pid " + taken.predecessorPid()
                     + " at " + host.clock().now();
@@ -190,7 +194,7 @@ final class Lifecycle implements ControlledService {
         ProcessInfo self = new ProcessInfo(pid, generation, ServiceStatus.State.DRAINING.toString(),
                 host.environment().startedEpochMillis());
         return new HandoverToSuccessor(states, oldGenerations, listeners, () -> controlServer,
-                why -> drain.start(false, why), self, name, options.readyTimeout(), logPrefix);
+                why -> drain.start(false, why), self, tally, name, options.readyTimeout(), logPrefix);
     }
 
     // ---- upgrade (the predecessor's side) ----------------------------------------------------------
@@ -205,9 +209,13 @@ final class Lifecycle implements ControlledService {
         GenerationStates.Claim claim = states.beginUpgrade(host.clock());
         if (claim.upgrade() == null) {
             LOG.log(Level.WARNING, logPrefix + "upgrade requested by " + trigger + " refused: " + claim.refusal());
-            return UpgradeResult.refused(pid, claim.refusal());
+            BatonEvents.upgradeRequested(generation, pid, trigger, 0, claim.refusal());
+            UpgradeResult refused = UpgradeResult.refused(pid, claim.refusal());
+            events.fire(listener -> listener.upgradeRefused(refused));
+            return refused;
         }
         PendingUpgrade upgrade = claim.upgrade();
+        BatonEvents.upgradeRequested(generation, pid, trigger, upgrade.generation, "");
         LOG.log(Level.INFO, logPrefix + "upgrade requested by " + trigger + ": starting generation "
                 + upgrade.generation);
         notifier.reloading("starting generation " + upgrade.generation);
@@ -235,9 +243,17 @@ final class Lifecycle implements ControlledService {
         List<ServiceStatus.ProcessStatus> processes = new ArrayList<>();
         processes.add(new ServiceStatus.ProcessStatus(pid, generation, current,
                 Instant.ofEpochMilli(host.environment().startedEpochMillis())));
-        oldGenerations.stillDraining().forEach(old -> processes.add(old.status()));
+        List<ProcessInfo> draining = oldGenerations.stillDraining();
+        draining.forEach(old -> processes.add(old.status()));
         return new ServiceStatus(pid, name, ServiceStatus.Mode.IN_PROCESS, current,
-                listeners.boundSpecs().stream().map(spec -> spec.text()).toList(), processes, reload);
+                listeners.boundSpecs().stream().map(spec -> spec.text()).toList(), processes, reload,
+                tally.figures(draining.size()));
+    }
+
+    /** An older generation drained: its figures count, and the listeners hear of it. */
+    @Override
+    public void drainReported(int olderGeneration, Duration took, int hammered) {
+        events.fire(listener -> listener.drained(olderGeneration, took, hammered));
     }
 
     // ---- stop --------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 package dev.baton;
 
+import java.time.Duration;
+
 /**
  * Hooks into a generation's lifecycle. Every method has an empty default; they are called on Baton's
  * own threads, must return quickly, and must not throw (what they throw is logged and ignored).
@@ -13,6 +15,12 @@ public interface LifecycleListener {
     default void upgradeEnded(UpgradeResult result) {}
 
     /**
+     * An upgrade was refused before any successor was started (another was under way, or this generation
+     * was not serving); {@link #upgradeEnded} is not called for it.
+     */
+    default void upgradeRefused(UpgradeResult result) {}
+
+    /**
      * A final stop of the service began (SIGTERM, {@code baton stop}, {@link Baton#stop()}): no successor
      * will serve on these sockets, so readiness signals (an HTTP {@code /ready}, the gRPC health service)
      * should turn "not ready" now. Called before {@link #drainingStarted}; never for the drain that
@@ -23,6 +31,13 @@ public interface LifecycleListener {
 
     /** This generation stopped accepting and began to drain (its successor is ready, or it was asked to stop). */
     default void drainingStarted(int generation) {}
+
+    /**
+     * A generation of this service has drained, in {@code took}, the hammer closing {@code hammered}
+     * connections: this one (called just before {@link #stopped}), or, heard by the serving generation, an
+     * older one that reported its drain over the control socket.
+     */
+    default void drained(int generation, Duration took, int hammered) {}
 
     /**
      * This generation has drained: the process should exit.

@@ -1,5 +1,6 @@
 package dev.baton;
 
+import dev.baton.internal.events.BatonEvents;
 import dev.baton.internal.listen.ChannelAdopter;
 import dev.baton.internal.listen.ListenerBinder;
 import dev.baton.internal.os.Descriptors;
@@ -26,11 +27,13 @@ final class ListenerSet {
     private final Map<String, InheritedListener> unclaimed = new LinkedHashMap<>();
     private final Map<String, Listener> active = new LinkedHashMap<>();
     private final int backlog;
+    private final int generation;
     private final String logPrefix;
 
-    ListenerSet(List<InheritedListener> inherited, int backlog, String logPrefix) {
+    ListenerSet(List<InheritedListener> inherited, int backlog, int generation, String logPrefix) {
         inherited.forEach(listener -> unclaimed.put(listener.name(), listener));
         this.backlog = backlog;
+        this.generation = generation;
         this.logPrefix = logPrefix;
     }
 
@@ -43,13 +46,16 @@ final class ListenerSet {
         if (inherited != null && inherited.matches(address)) {
             unclaimed.remove(name);
             listener = adopt(inherited, address);
+            BatonEvents.listenerInherited(generation, name, listener.boundAddress(), listener.descriptor());
         } else {
             if (inherited != null) {
                 LOG.log(Level.INFO, logPrefix + "listener " + name + " moved from " + inherited.address() + " to "
                         + address + ": binding anew; the inherited socket is closed at ready()");
             }
+            var bind = BatonEvents.bindBegins();
             ServerSocketChannel channel = ListenerBinder.bind(name, address, backlog);
             listener = new Listener(name, address, channel, ChannelAdopter.descriptorOf(channel), false);
+            BatonEvents.listenerBound(bind, generation, name, listener.boundAddress(), listener.descriptor());
         }
         active.put(name, listener);
         LOG.log(Level.DEBUG, () -> logPrefix + "listening on " + listener + " (fd " + listener.descriptor() + ")");

@@ -115,7 +115,8 @@ final class PredecessorLink implements AutoCloseable {
     }
 
     /** What a successor takes from its predecessor once that agreed to its ready. */
-    record TakenOver(int controlFd, List<Message.ProcessInfo> draining, long predecessorPid) {}
+    record TakenOver(int controlFd, List<Message.ProcessInfo> draining, long predecessorPid,
+            ServiceStatus.Figures figures) {}
 
     /**
      * The successor's last step of the handover: says ready, waits for the predecessor to agree, takes
@@ -127,9 +128,9 @@ final class PredecessorLink implements AutoCloseable {
      */
     TakenOver takeOver(List<String> claimed, Duration timeout) throws IOException {
         try {
-            ready(claimed, timeout);
+            ServiceStatus.Figures figures = ready(claimed, timeout);
             adoptStandardStreams();
-            TakenOver taken = new TakenOver(controlFd, handover.draining(), predecessorPid);
+            TakenOver taken = new TakenOver(controlFd, handover.draining(), predecessorPid, figures);
             controlFd = -1;
             return taken;
         } finally {
@@ -138,19 +139,20 @@ final class PredecessorLink implements AutoCloseable {
     }
 
     /**
-     * Tells the predecessor this generation is ready and waits for it to agree.
+     * Tells the predecessor this generation is ready and waits for it to agree; returns the service's figures
+     * it hands on.
      *
      * @throws IOException if it refuses (it gave up waiting) or is gone; this generation must not serve
      */
-    private void ready(List<String> claimed, Duration timeout) throws IOException {
+    private ServiceStatus.Figures ready(List<String> claimed, Duration timeout) throws IOException {
         Message reply = channel.request(new Message.ReadyNotice(claimed), timeout);
-        switch (reply) {
-            case Message.ReadyAck _ -> { }
+        return switch (reply) {
+            case Message.ReadyAck ack -> ack.figures();
             case Message.Refused refused -> throw new IOException("the predecessor (pid " + predecessorPid
                     + ") refused this generation's ready: " + refused.reason());
             default -> throw new IOException("the predecessor (pid " + predecessorPid + ") answered ready with "
                     + reply.getClass().getSimpleName());
-        }
+        };
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.baton;
 
 import dev.baton.internal.service.AotCache;
+import dev.baton.internal.events.BatonEvents;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -52,6 +53,7 @@ final class UpgradeRun {
 
     /** Runs {@code upgrade} to its end; the handover, on a control connection, settles it as ready. */
     UpgradeResult run(PendingUpgrade upgrade) {
+        BatonEvents.Upgrade events = BatonEvents.upgradeBegins(generation, pid, upgrade.generation);
         Successor successor;
         AotCache.Prepared prepared = aotCache.map(cache -> cache.prepare(command, logPrefix))
                 .orElse(new AotCache.Prepared(AotCache.withoutFlags(command), AotCache.Use.NONE, started -> {}));
@@ -62,11 +64,13 @@ final class UpgradeRun {
             successor = launcher.launch(prepared.command(), add, NOT_INHERITED);
             prepared.started().accept(successor.pid());
         } catch (IOException e) {
+            String reason = "cannot start the successor " + command + ": " + e.getMessage();
+            events.failed(reason);
             return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, 0, upgrade.generation, upgrade.elapsed(),
-                    "cannot start the successor " + command + ": " + e.getMessage() + "; " + stillServing(),
-                    List.of());
+                    reason + "; " + stillServing(), List.of());
         }
         upgrade.started(successor);
+        events.started(successor.pid());
         LOG.log(Level.INFO, logPrefix + "started successor pid " + successor.pid() + " (generation "
                 + upgrade.generation + ")");
         successor.onExit().thenRun(() -> upgrade.settleFailed(successor.exitDescription() + " before it was ready"));
@@ -83,10 +87,12 @@ final class UpgradeRun {
         }
         Duration elapsed = upgrade.elapsed();
         if (settlement.ready()) {
+            events.ready();
             return new UpgradeResult(UpgradeResult.Outcome.SUCCEEDED, pid, successor.pid(), upgrade.generation, elapsed,
                     "generation " + upgrade.generation + " (pid " + successor.pid() + ") is ready after "
                     + elapsed.toMillis() + " ms; generation " + generation + " (pid " + pid + ") drains", List.of());
         }
+        events.failed(settlement.reason());
         boolean wasRunning = successor.isAlive();
         successor.stop(stopTimeout, logPrefix);
         String exit = wasRunning ? "; stopped it (" + successor.exitDescription() + ")" : "";

@@ -49,6 +49,8 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
     private final BatonOptions options;
     private final Supplier<FakeServer> newServer;
     private final Deque<Script> scripts = new ArrayDeque<>();
+    /** What the application does in each generation once it is opened, before ready(). */
+    volatile java.util.function.Consumer<Lifecycle> onOpen = lifecycle -> { };
 
     FakeGenerations(BatonOptions options, Supplier<FakeServer> newServer) {
         this.options = options;
@@ -88,6 +90,7 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
             lifecycle.abandon();
             throw e;
         }
+        onOpen.accept(lifecycle);
         FakeServer server = newServer.get();
         lifecycle.register(server);
         servers.add(server);

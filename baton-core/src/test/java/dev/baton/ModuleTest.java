@@ -29,7 +29,7 @@ class ModuleTest {
                 .containsExactly("dev.baton");
         assertThat(descriptor.opens()).isEmpty();
         assertThat(descriptor.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
-                .containsExactlyInAnyOrder("java.base", "jdk.unsupported");
+                .containsExactlyInAnyOrder("java.base", "jdk.unsupported", "jdk.jfr");
     }
 
     @Test

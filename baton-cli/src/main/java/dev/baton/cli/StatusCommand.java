@@ -4,6 +4,7 @@ import dev.baton.ServiceStatus;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,7 +12,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code baton status}: shows a running service's processes and listeners, for people or as JSON. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a running service's pid, listeners, generations and last reload.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show a running service's pid, listeners, generations, last reload and its upgrade and "
+        + "drain figures.")
 final class StatusCommand implements Callable<Integer> {
 
     @Mixin
@@ -42,8 +44,19 @@ final class StatusCommand implements Callable<Integer> {
             text.append(String.format("  pid %-8d generation %-4d %-10s up %s%n", process.pid(),
                     process.generation(), process.state(), human(uptime)));
         }
-        text.append("last reload ").append(status.lastReload());
+        text.append("last reload ").append(status.lastReload()).append('\n');
+        ServiceStatus.Figures figures = status.figures();
+        text.append("upgrades  ").append(figures.upgradesSucceeded()).append(" succeeded, ")
+                .append(figures.upgradesFailed()).append(" failed, ").append(figures.upgradesRefused())
+                .append(" refused; last ready in ").append(millis(figures.lastTimeToReady())).append('\n');
+        text.append("drains    last in ").append(millis(figures.lastDrain())).append(", ")
+                .append(figures.hammered()).append(" connections hammered, ").append(figures.generationsDraining())
+                .append(" generations draining");
         return text.toString();
+    }
+
+    private static String millis(Optional<Duration> duration) {
+        return duration.map(d -> d.toMillis() + " ms").orElse("-");
     }
 
     private static String human(Duration duration) {

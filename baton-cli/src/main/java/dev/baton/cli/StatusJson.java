@@ -1,7 +1,9 @@
 package dev.baton.cli;
 
 import dev.baton.ServiceStatus;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -23,7 +25,23 @@ final class StatusJson {
                 + ",\"state\":" + string(status.state().toString())
                 + ",\"listeners\":" + strings(status.listeners())
                 + ",\"processes\":" + processes
-                + ",\"lastReload\":" + string(status.lastReload()) + "}";
+                + ",\"lastReload\":" + string(status.lastReload())
+                + ",\"figures\":" + figures(status.figures()) + "}";
+    }
+
+    /** The figures; a duration in milliseconds, {@code null} until there is one. */
+    private static String figures(ServiceStatus.Figures figures) {
+        return "{\"upgradesSucceeded\":" + figures.upgradesSucceeded()
+                + ",\"upgradesFailed\":" + figures.upgradesFailed()
+                + ",\"upgradesRefused\":" + figures.upgradesRefused()
+                + ",\"lastTimeToReadyMillis\":" + millis(figures.lastTimeToReady())
+                + ",\"lastDrainMillis\":" + millis(figures.lastDrain())
+                + ",\"hammered\":" + figures.hammered()
+                + ",\"generationsDraining\":" + figures.generationsDraining() + "}";
+    }
+
+    private static String millis(Optional<Duration> duration) {
+        return duration.map(d -> Long.toString(d.toMillis())).orElse("null");
     }
 
     private static String strings(List<String> values) {

@@ -42,13 +42,16 @@ class StatusCommandTest {
     }
 
     @Test
-    void statusJson_afterAnUpgrade_namesTheNewPidAndGeneration() throws Exception {
+    void statusJson_afterAnUpgrade_namesTheNewPidAndGenerationAndCountsTheUpgradeAndTheDrain() throws Exception {
         try (DemoServerProcess server = DemoServerProcess.start(directory, "")) {
             long oldPid = server.servingPid();
             var result = server.reload();
             assertThat(result.succeeded()).as("%s%s", result, server.logTail()).isTrue();
             server.awaitServingOtherThan(oldPid);
             server.awaitExit(oldPid);
+            // The old generation reports its drain just before it exits; the serving one takes it in on its own thread.
+            org.awaitility.Awaitility.await().atMost(DemoServerProcess.EXIT_WAIT).until(() ->
+                    dev.baton.BatonControl.at(server.controlSocket()).status().figures().lastDrain().isPresent());
 
             CliRun run = CliRun.baton(directory, server.controlDirectory(), "status", "--json", "--socket",
                     server.controlSocket().toString());
@@ -59,6 +62,13 @@ class StatusCommandTest {
             assertThat(status.get("state")).as("%s", run).isEqualTo("serving");
             Map<?, ?> process = (Map<?, ?>) ((List<?>) status.get("processes")).getFirst();
             assertThat(process.get("generation")).as("%s", run).isEqualTo(2L);
+            Map<?, ?> figures = (Map<?, ?>) status.get("figures");
+            assertThat(figures.get("upgradesSucceeded")).as("%s", run).isEqualTo(1L);
+            assertThat(figures.get("upgradesFailed")).as("%s", run).isEqualTo(0L);
+            assertThat(figures.get("lastTimeToReadyMillis")).as("%s", run).isInstanceOf(Long.class);
+            assertThat(figures.get("lastDrainMillis")).as("%s", run).isInstanceOf(Long.class);
+            assertThat(figures.get("hammered")).as("%s", run).isEqualTo(0L);
+            assertThat(figures.get("generationsDraining")).as("%s", run).isEqualTo(0L);
         }
     }
 
@@ -73,7 +83,8 @@ class StatusCommandTest {
             CliRun run = CliRun.baton(directory, server.controlDirectory(), "status", "--name", server.name());
 
             assertThat(run.exitCode()).as("%s", run).isZero();
-            assertThat(run.stdout()).as("%s", run).contains("last reload generation 2");
+            assertThat(run.stdout()).as("%s", run).contains("last reload generation 2")
+                    .contains("upgrades  1 succeeded, 0 failed, 0 refused; last ready in ");
         }
     }
 

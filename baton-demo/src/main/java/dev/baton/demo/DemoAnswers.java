@@ -1,9 +1,12 @@
 package dev.baton.demo;
 
+import java.util.function.Supplier;
+
 /**
  * What the demo's HTTP servers answer, whatever the server: {@code GET /} says who answered,
  * {@code GET /sleep?ms=N} answers the same after {@code N} milliseconds (at most a minute), to show a
- * long request finishing on the old generation. Each server writes the answer its own way.
+ * long request finishing on the old generation, {@code GET /metrics} shows Baton's meters (with
+ * {@code --metrics}). Each server writes the answer its own way.
  */
 final class DemoAnswers {
 
@@ -20,9 +23,16 @@ final class DemoAnswers {
     private static final long MAX_SLEEP_MS = 60_000;
 
     private final String body;
+    private final Supplier<String> metrics;
 
     DemoAnswers(DemoConfig config, long pid, int generation) {
+        this(config, pid, generation, null);
+    }
+
+    /** @param metrics what {@code GET /metrics} shows, or null if the server was not asked to show it */
+    DemoAnswers(DemoConfig config, long pid, int generation, Supplier<String> metrics) {
         this.body = config.greeting() + ": pid=" + pid + " generation=" + generation + "\n";
+        this.metrics = metrics;
     }
 
     /**
@@ -34,6 +44,9 @@ final class DemoAnswers {
         return switch (path) {
             case "/" -> new Answer(200, body, 0);
             case "/sleep" -> sleep(ms);
+            case "/metrics" -> metrics == null
+                    ? new Answer(404, "not found: /metrics (start the server with --metrics)\n", 0)
+                    : new Answer(200, metrics.get(), 0);
             default -> new Answer(404, "not found: " + path + "\n", 0);
         };
     }

@@ -57,7 +57,8 @@ public final class DemoServer {
 
     private static RunningServer start(Baton baton, DemoServerOptions options, DemoConfig config)
             throws IOException {
-        DemoAnswers answers = new DemoAnswers(config, baton.pid(), baton.generation());
+        DemoAnswers answers = new DemoAnswers(config, baton.pid(), baton.generation(),
+                options.metrics() ? DemoMetrics.of(baton)::scrape : null);
         return switch (options.server()) {
             case JETTY -> JettyDemo.start(baton, options, answers);
             case NETTY -> NettyDemo.start(baton, options, answers);

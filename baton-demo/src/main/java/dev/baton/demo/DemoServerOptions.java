@@ -18,9 +18,10 @@ import java.util.Objects;
  * @param nettyTransport the Netty transport of the Netty server (NIO or native epoll)
  * @param warmUpRounds how many times the Jetty and Netty servers send each of {@link #WARM_UP_PATHS} through
  *     their own handlers before ready (at most {@link #WARM_UP_LIMIT}); 0 for no warm-up
+ * @param metrics whether {@code GET /metrics} shows Baton's meters in the Prometheus format (HTTP servers only)
  */
 public record DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
-        Transport nettyTransport, int warmUpRounds) {
+        Transport nettyTransport, int warmUpRounds, boolean metrics) {
 
     /** The warm-up rounds unless told otherwise. */
     public static final int DEFAULT_WARM_UP_ROUNDS = 200;
@@ -42,12 +43,15 @@ public record DemoServerOptions(String host, int port, Path config, BatonOptions
         if (warmUpRounds < 0 || warmUpRounds > 1_000_000) {
             throw new IllegalArgumentException("warm-up rounds must be 0 to 1000000, not " + warmUpRounds);
         }
+        if (metrics && server == DemoServerKind.GRPC) {
+            throw new IllegalArgumentException("--metrics needs an HTTP server (--server jetty or netty), not grpc");
+        }
     }
 
-    /** The demo server with the default warm-up. */
+    /** The demo server with the default warm-up, without {@code /metrics}. */
     public DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
             Transport nettyTransport) {
-        this(host, port, config, baton, server, nettyTransport, DEFAULT_WARM_UP_ROUNDS);
+        this(host, port, config, baton, server, nettyTransport, DEFAULT_WARM_UP_ROUNDS, false);
     }
 
     /** The Jetty demo server. */

@@ -13,15 +13,17 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The supervisor as a {@link ControlledService}: what {@code baton reload | status | stop |
  * upgrade-supervisor} and the signals call on the {@link Supervisor}, through the one
  * {@link ControlDispatcher} and {@link dev.baton.internal.service.ServiceSignals} both modes share.
  *
- * <p>Owns two facts of its own: how many control requests are being served (an upgrade of the
- * supervisor waits until only its own is), and whether a new program image has taken over yet
- * (requests wait for that, at most the control timeout). Requests run on the control server's threads.
+ * <p>Owns three facts of its own: how many control requests are being served (an upgrade of the
+ * supervisor waits until only its own is), whether a new program image has taken over yet
+ * (requests wait for that, at most the control timeout), and the reloads' figures a status shows (they
+ * start again at zero in a new program image). Requests run on the control server's threads.
  */
 final class SupervisorControl implements ControlledService {
 
@@ -32,6 +34,8 @@ final class SupervisorControl implements ControlledService {
     private final ControlDispatcher dispatcher;
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final CountDownLatch takenOver = new CountDownLatch(1);
+    /** The service's figures: reloads by outcome and the last time to ready (a supervisor sees no drain's end). */
+    private final AtomicReference<ServiceStatus.Figures> figures = new AtomicReference<>(ServiceStatus.Figures.NONE);
 
     /** @param takingOver whether requests must wait for {@link #tookOver()} (a new program image) */
     SupervisorControl(Supervisor supervisor, boolean takingOver) {
@@ -77,12 +81,17 @@ final class SupervisorControl implements ControlledService {
 
     @Override
     public UpgradeResult reload(String trigger) {
-        return supervisor.reload(trigger);
+        UpgradeResult result = supervisor.reload(trigger);
+        figures.updateAndGet(f -> f.counting(result));
+        return result;
     }
 
     @Override
     public ServiceStatus status() {
-        return supervisor.status();
+        ServiceStatus status = supervisor.status();
+        int draining = (int) status.processes().stream()
+                .filter(worker -> worker.state() == ServiceStatus.State.DRAINING).count();
+        return status.withFigures(figures.get().withGenerationsDraining(draining));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.baton.internal.control;
 import dev.baton.internal.os.PeerCredentials;
 import dev.baton.internal.protocol.Message;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -34,6 +35,9 @@ public final class ControlDispatcher implements ControlServer.Handler {
                 channel.send(new Message.StopAck(service.pid()));
                 service.stop(stop.now(), "baton stop" + (stop.now() ? " --now" : "") + " (pid " + peer.pid() + ")");
             }
+            case Message.DrainReport report -> // one way: the reporting generation does not wait for a reply
+                    service.drainReported(report.generation(), Duration.ofMillis(report.drainMillis()),
+                            report.hammered());
             case Message.UpgradeSupervisorRequest _ -> {
                 Message reply = service.upgradeSupervisor("baton upgrade-supervisor (pid " + peer.pid() + ")", channel);
                 if (reply != null) {

@@ -3,6 +3,7 @@ package dev.baton.internal.control;
 import dev.baton.ServiceStatus;
 import dev.baton.UpgradeResult;
 import dev.baton.internal.protocol.Message;
+import java.time.Duration;
 
 /**
  * What a running Baton service answers on its control socket and to its signals, in either mode: the
@@ -25,6 +26,12 @@ public interface ControlledService {
 
     /** Stops gracefully (drains), or at once if {@code now}; returns without waiting for the stop. */
     void stop(boolean now, String trigger);
+
+    /**
+     * An older generation of this service reports that it drained in {@code took}, the hammer closing
+     * {@code hammered} connections; the supervisor has no older generations that report, and ignores it.
+     */
+    default void drainReported(int generation, Duration took, int hammered) {}
 
     /** Whether this service can re-execute itself in place ({@link #upgradeSupervisor}): the supervisor only. */
     default boolean upgradesInPlace() {

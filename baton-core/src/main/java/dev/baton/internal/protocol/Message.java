@@ -9,7 +9,8 @@ import java.util.Objects;
  * A message of the control protocol, version {@value MessageCodec#VERSION}.
  *
  * <p>Every connection carries one request and its reply, except a successor's, which carries
- * {@link HandoverRequest}, {@link Handover}, {@link ReadyNotice}, {@link ReadyAck} in that order.
+ * {@link HandoverRequest}, {@link Handover}, {@link ReadyNotice}, {@link ReadyAck} in that order, and an
+ * older generation's, which carries one {@link DrainReport} and no reply.
  * Messages are untrusted: {@link MessageCodec} validates every field and every descriptor count.
  */
 public sealed interface Message {
@@ -47,8 +48,38 @@ public sealed interface Message {
         }
     }
 
-    /** The predecessor took note: it stops accepting and drains; the successor now serves. */
-    record ReadyAck() implements Message {}
+    /**
+     * The predecessor took note: it stops accepting and drains; the successor now serves, and takes over
+     * the service's {@code figures} (which count this upgrade).
+     */
+    record ReadyAck(ServiceStatus.Figures figures) implements Message {
+        public ReadyAck {
+            Objects.requireNonNull(figures, "figures");
+        }
+
+        /** An acknowledgement that hands on no figures. */
+        public ReadyAck() {
+            this(ServiceStatus.Figures.NONE);
+        }
+    }
+
+    /**
+     * An older generation drained (after a handover): it tells the serving generation, on a connection of
+     * its own, and expects no reply.
+     *
+     * @param generation the generation that drained
+     * @param pid its pid
+     * @param drainMillis how long the drain took
+     * @param hammered how many connections the hammer closed
+     */
+    record DrainReport(int generation, long pid, long drainMillis, int hammered) implements Message {
+        public DrainReport {
+            if (drainMillis < 0 || hammered < 0) {
+                throw new IllegalArgumentException("a drain report of " + drainMillis + " ms and " + hammered
+                        + " hammered connections");
+            }
+        }
+    }
 
     /** Asks for an upgrade (in-process) or a worker replacement (supervised); answered with {@link ReloadResult}. */
     record ReloadRequest() implements Message {}

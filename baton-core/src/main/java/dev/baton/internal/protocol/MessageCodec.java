@@ -1,5 +1,6 @@
 package dev.baton.internal.protocol;
 
+import dev.baton.internal.protocol.Message.DrainReport;
 import dev.baton.internal.protocol.Message.Handover;
 import dev.baton.internal.protocol.Message.HandoverRequest;
 import dev.baton.internal.protocol.Message.ListenerSpec;
@@ -27,7 +28,9 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Encodes and decodes control messages: one message per SOCK_SEQPACKET packet.
@@ -40,8 +43,11 @@ import java.util.List;
  */
 public final class MessageCodec {
 
-    /** The protocol version this Baton speaks. */
-    public static final int VERSION = 1;
+    /**
+     * The protocol version this Baton speaks. Version 2 added the service's figures to {@code StatusReply}
+     * and {@code ReadyAck}, and {@code DrainReport}.
+     */
+    public static final int VERSION = 2;
     /** The largest packet either side sends or accepts. */
     public static final int MAX_MESSAGE_BYTES = 64 * 1024;
     /** The most descriptors one message may carry. */
@@ -129,6 +135,7 @@ public final class MessageCodec {
             case Refused _ -> 11;
             case UpgradeSupervisorRequest _ -> 12;
             case UpgradeSupervisorResult _ -> 13;
+            case DrainReport _ -> 14;
         };
     }
 
@@ -142,7 +149,8 @@ public final class MessageCodec {
                 writeList(out, m.draining(), MessageCodec::writeProcess);
             }
             case ReadyNotice m -> writeList(out, m.claimed(), MessageCodec::writeString);
-            case ReadyAck _, ReloadRequest _, StatusRequest _, UpgradeSupervisorRequest _ -> { }
+            case ReadyAck m -> writeFigures(out, m.figures());
+            case ReloadRequest _, StatusRequest _, UpgradeSupervisorRequest _ -> { }
             case ReloadResult m -> {
                 out.writeBoolean(m.succeeded());
                 out.writeLong(m.servingPid());
@@ -162,6 +170,7 @@ public final class MessageCodec {
                         MessageCodec::writeListener);
                 writeList(out, status.processes().stream().map(ProcessInfo::of).toList(), MessageCodec::writeProcess);
                 writeString(out, status.lastReload());
+                writeFigures(out, status.figures());
             }
             case StopRequest m -> out.writeBoolean(m.now());
             case StopAck m -> out.writeLong(m.pid());
@@ -173,6 +182,12 @@ public final class MessageCodec {
                 out.writeLong(m.elapsedMillis());
                 writeString(out, m.message());
             }
+            case DrainReport m -> {
+                out.writeInt(m.generation());
+                out.writeLong(m.pid());
+                out.writeLong(m.drainMillis());
+                out.writeInt(m.hammered());
+            }
         }
     }
 
@@ -182,7 +197,7 @@ public final class MessageCodec {
             case 2 -> new Handover(readString(in), in.readInt(), readList(in, MessageCodec::readListener),
                     readList(in, MessageCodec::readProcess));
             case 3 -> new ReadyNotice(readList(in, MessageCodec::readString));
-            case 4 -> new ReadyAck();
+            case 4 -> new ReadyAck(readFigures(in));
             case 5 -> new ReloadRequest();
             case 6 -> new ReloadResult(readBoolean(in), in.readLong(), in.readLong(), in.readInt(), in.readLong(), readString(in),
                     readList(in, MessageCodec::readString));
@@ -194,6 +209,7 @@ public final class MessageCodec {
             case 12 -> new UpgradeSupervisorRequest();
             case 13 -> new UpgradeSupervisorResult(readBoolean(in), in.readLong(), in.readInt(), in.readLong(),
                     readString(in));
+            case 14 -> new DrainReport(in.readInt(), in.readLong(), in.readLong(), in.readInt());
             default -> throw new ProtocolException("unknown control message type " + type);
         };
     }
@@ -207,7 +223,33 @@ public final class MessageCodec {
         List<String> listeners = readList(in, MessageCodec::readListener).stream().map(ListenerSpec::text).toList();
         List<ServiceStatus.ProcessStatus> processes =
                 readList(in, MessageCodec::readProcess).stream().map(ProcessInfo::status).toList();
-        return new StatusReply(new ServiceStatus(pid, name, mode, state, listeners, processes, readString(in)));
+        String lastReload = readString(in);
+        return new StatusReply(new ServiceStatus(pid, name, mode, state, listeners, processes, lastReload,
+                readFigures(in)));
+    }
+
+    /** The figures as they travel: the counts, then each duration in milliseconds or -1 for none. */
+    private static void writeFigures(DataOutputStream out, ServiceStatus.Figures figures) throws IOException {
+        out.writeLong(figures.upgradesSucceeded());
+        out.writeLong(figures.upgradesFailed());
+        out.writeLong(figures.upgradesRefused());
+        out.writeLong(figures.lastTimeToReady().map(Duration::toMillis).orElse(-1L));
+        out.writeLong(figures.lastDrain().map(Duration::toMillis).orElse(-1L));
+        out.writeLong(figures.hammered());
+        out.writeInt(figures.generationsDraining());
+    }
+
+    private static ServiceStatus.Figures readFigures(DataInputStream in) throws IOException {
+        return new ServiceStatus.Figures(in.readLong(), in.readLong(), in.readLong(), readMillis(in), readMillis(in),
+                in.readLong(), in.readInt());
+    }
+
+    private static Optional<Duration> readMillis(DataInputStream in) throws IOException {
+        long millis = in.readLong();
+        if (millis < -1) {
+            throw new ProtocolException("a duration field holds " + millis + " ms");
+        }
+        return millis == -1 ? Optional.empty() : Optional.of(Duration.ofMillis(millis));
     }
 
     private static boolean readBoolean(DataInputStream in) throws IOException {

@@ -137,7 +137,7 @@ class ControlChannelTest {
         byte[] badMagic = handover.clone();
         badMagic[0] = 'X';
         byte[] otherVersion = handover.clone();
-        otherVersion[3] = 2;
+        otherVersion[3] = (byte) (MessageCodec.VERSION + 1);
         byte[] unknownType = handover.clone();
         unknownType[5] = 99;
         byte[] trailing = Arrays.copyOf(handover, handover.length + 2);
@@ -145,7 +145,7 @@ class ControlChannelTest {
         byte[] statusRequest = MessageCodec.encode(new StatusRequest());
         return Stream.of(
                 Arguments.of("bad magic", badMagic, 4, "not a Baton control message"),
-                Arguments.of("other version", otherVersion, 4, "unsupported protocol version 2"),
+                Arguments.of("other version", otherVersion, 4, "unsupported protocol version " + (MessageCodec.VERSION + 1)),
                 Arguments.of("unknown type", unknownType, 4, "unknown control message type 99"),
                 Arguments.of("trailing bytes", trailing, 4, "2 unexpected bytes after a Handover message"),
                 Arguments.of("oversized", oversized, 4, "control message larger than 65536 bytes refused"),

@@ -4,6 +4,7 @@ import dev.baton.ServiceStatus;
 import dev.baton.ServiceStatus.Mode;
 import dev.baton.ServiceStatus.ProcessStatus;
 import dev.baton.ServiceStatus.State;
+import dev.baton.internal.protocol.Message.DrainReport;
 import dev.baton.internal.protocol.Message.Handover;
 import dev.baton.internal.protocol.Message.HandoverRequest;
 import dev.baton.internal.protocol.Message.ListenerSpec;
@@ -19,8 +20,10 @@ import dev.baton.internal.protocol.Message.StopAck;
 import dev.baton.internal.protocol.Message.StopRequest;
 import dev.baton.internal.protocol.Message.UpgradeSupervisorRequest;
 import dev.baton.internal.protocol.Message.UpgradeSupervisorResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** One or more messages of every type, with edge values, for round-trip tests here and over sockets. */
 public final class SampleMessages {
@@ -50,6 +53,10 @@ public final class SampleMessages {
                 new ReadyNotice(List.of("http", "admin")),
                 new ReadyNotice(List.of()),
                 new ReadyAck(),
+                new ReadyAck(new ServiceStatus.Figures(3, 1, 2, Optional.of(Duration.ofMillis(812)),
+                        Optional.of(Duration.ofMillis(30_000)), 7, 0)),
+                new DrainReport(2, 4700, 1234, 0),
+                new DrainReport(Integer.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE, Integer.MAX_VALUE),
                 new ReloadRequest(),
                 new ReloadResult(true, 4711, 4712, 4, 812, "generation 4 (pid 4712) serves", List.of()),
                 new ReloadResult(false, 4711, 4713, 5, 60_000,
@@ -60,7 +67,8 @@ public final class SampleMessages {
                 new StatusReply(new ServiceStatus(4711, "svc", Mode.IN_PROCESS, State.SERVING, List.of("http=:8080"),
                         List.of(new ProcessStatus(4711, 3, State.SERVING, Instant.ofEpochMilli(1_700_000_000_123L)),
                                 new ProcessStatus(4700, 2, State.DRAINING, Instant.ofEpochMilli(1_700_000_000_000L))),
-                        "generation 3 (pid 4711) ready in 812 ms")),
+                        "generation 3 (pid 4711) ready in 812 ms", new ServiceStatus.Figures(2, 0, 0,
+                        Optional.of(Duration.ofMillis(812)), Optional.empty(), 0, 1))),
                 new StatusReply(new ServiceStatus(0, "x", Mode.SUPERVISED, State.RESTARTING, List.of(), List.of(), "")),
                 new StopRequest(true),
                 new StopRequest(false),

@@ -16,7 +16,7 @@ class UpgradeSupervisorMessagesTest {
     void encode_request_isTypeTwelveWithNoFields() throws ProtocolException {
         byte[] packet = MessageCodec.encode(new UpgradeSupervisorRequest());
 
-        assertThat(HexFormat.of().formatHex(packet)).isEqualTo("42540001000c");
+        assertThat(HexFormat.of().formatHex(packet)).isEqualTo("42540002000c");
         assertThat(MessageCodec.decode(packet)).isEqualTo(new UpgradeSupervisorRequest());
         assertThat(new UpgradeSupervisorRequest().descriptorCount()).isZero();
     }
@@ -27,7 +27,7 @@ class UpgradeSupervisorMessagesTest {
 
         byte[] packet = MessageCodec.encode(result);
 
-        assertThat(HexFormat.of().formatHex(packet)).isEqualTo("42540001000d" + "01" + "0000000000000102" + "00000003"
+        assertThat(HexFormat.of().formatHex(packet)).isEqualTo("42540002000d" + "01" + "0000000000000102" + "00000003"
                 + "0000000000000405" + "0002" + "6f6b");
         assertThat(MessageCodec.decode(packet)).isEqualTo(result);
         assertThat(result.descriptorCount()).isZero();
@@ -59,7 +59,7 @@ class UpgradeSupervisorMessagesTest {
 
     @Test
     void decode_requestWithFields_refused() {
-        byte[] packet = HexFormat.of().parseHex("42540001000c00");
+        byte[] packet = HexFormat.of().parseHex("42540002000c00");
 
         assertThatThrownBy(() -> MessageCodec.decode(packet))
                 .hasMessage("1 unexpected bytes after a UpgradeSupervisorRequest message");

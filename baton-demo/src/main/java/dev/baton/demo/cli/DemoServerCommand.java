@@ -66,6 +66,10 @@ final class DemoServerCommand implements Callable<Integer> {
             + "that Baton trains in DIR (default: $BATON_AOT_CACHE; ./baton sets it to baton-demo/target/aot).")
     Path aotCache;
 
+    @Option(names = "--metrics", description = "Show Baton's meters at GET /metrics, in the Prometheus text format "
+            + "(jetty and netty).")
+    boolean metrics;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure();
@@ -77,7 +81,14 @@ final class DemoServerCommand implements Callable<Integer> {
                 .aotCache(aotCache)
                 .build();
         PrintStream err = System.err;
-        return DemoServer.run(new DemoServerOptions(host, port, config, baton, server, nettyTransport,
-                noWarmUp ? 0 : warmUpRounds), err);
+        DemoServerOptions options;
+        try {
+            options = new DemoServerOptions(host, port, config, baton, server, nettyTransport,
+                    noWarmUp ? 0 : warmUpRounds, metrics);
+        } catch (IllegalArgumentException e) {
+            err.println("demo-server: " + e.getMessage());
+            return 2;
+        }
+        return DemoServer.run(options, err);
     }
 }
