@@ -21,7 +21,10 @@ import java.util.function.Supplier;
  * The end of a generation: stops its servers accepting, lets them finish what is in flight until the
  * drain timeout, hammers what remains (at the timeout, or earlier on a second stop or when too many old
  * generations drain), closes this process's copies of the listeners; on a final stop also tells systemd,
- * closes the control socket and removes the pidfile.
+ * closes the control socket and removes the pidfile. A final stop with a shutdown delay tells the listeners
+ * {@code stopping} at once (readiness turns "not ready"), then goes on accepting and serving for the delay
+ * before it drains, so that a load balancer has stopped routing here by then; a hammer request (a second
+ * stop, {@code baton stop --now}) cuts the delay short. A drain after a handover never waits.
  *
  * <p>Concurrency: a drain runs once, on the {@code baton-drain} platform thread; {@code hammerRequest}
  * is a future any thread may complete, {@code hammered} is written once by the drain thread.
@@ -33,6 +36,7 @@ final class Drain {
     private final List<ManagedServer> servers = new CopyOnWriteArrayList<>();
     private final CompletableFuture<String> hammerRequest = new CompletableFuture<>();
     private final Duration drainTimeout;
+    private final Duration shutdownDelay;
     private final GenerationClock clock;
     private final ListenerSet listeners;
     private final SystemdNotifier notifier;
@@ -54,6 +58,7 @@ final class Drain {
             PidFile pidFile, Supplier<ControlServer> controlServer, Optional<Path> controlPath, LifecycleEvents events,
             int generation, long pid, String logPrefix, Runnable onStopped) {
         this.drainTimeout = options.drainTimeout();
+        this.shutdownDelay = options.shutdownDelay();
         this.clock = clock;
         this.listeners = listeners;
         this.notifier = notifier;
@@ -98,12 +103,15 @@ final class Drain {
     }
 
     private void drain(boolean finalStop, String why) {
+        if (finalStop) {
+            events.fire(listener -> listener.stopping(generation));
+            notifier.stopping("stopping generation " + generation);
+            awaitShutdownDelay(why);
+        }
         long start = clock.nanoTime();
         LOG.log(Level.INFO, logPrefix + "draining (" + why + "): no longer accepting; drain timeout "
                 + drainTimeout.toSeconds() + "s");
         if (finalStop) {
-            events.fire(listener -> listener.stopping(generation));
-            notifier.stopping("stopping generation " + generation);
             ControlServer server = controlServer.get();
             if (server != null) {
                 server.close();
@@ -152,6 +160,27 @@ final class Drain {
         LOG.log(Level.INFO, logPrefix + "drained in " + clock.since(start).toMillis() + " ms"
                 + (hammered > 0 ? " (" + hammered + " connections hammered)" : "") + "; stopped");
         onStopped.run();
+    }
+
+    /** Goes on serving, not ready, for the shutdown delay, or until a hammer request cuts it short. */
+    private void awaitShutdownDelay(String why) {
+        if (shutdownDelay.isZero()) {
+            return;
+        }
+        LOG.log(Level.INFO, logPrefix + "stopping (" + why + "): not ready any more; still accepting and serving "
+                + "for the shutdown delay (" + BatonOptions.text(shutdownDelay) + "), then draining");
+        CompletableFuture<Void> delayOver = new CompletableFuture<>();
+        clock.schedule(shutdownDelay, () -> delayOver.complete(null));
+        try {
+            CompletableFuture.anyOf(delayOver, hammerRequest).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("neither future completes exceptionally", e);
+        }
+        if (!delayOver.isDone()) {
+            LOG.log(Level.INFO, logPrefix + "shutdown delay cut short: " + hammerRequest.getNow("a hammer request"));
+        }
     }
 
     private void deleteUnixListenerFiles() {

@@ -106,6 +106,7 @@ final class Lifecycle implements ControlledService {
         PidFile pidFile = options.pidFile() == null ? null : PidFile.at(options.pidFile());
         Lifecycle lifecycle = new Lifecycle(options, host, pidFile, StartMode.decide(options, host.environment()));
         LOG.log(Level.INFO, lifecycle.logPrefix + "starting" + lifecycle.start.describe());
+        options.warnings().forEach(warning -> LOG.log(Level.WARNING, lifecycle.logPrefix + warning));
         return lifecycle;
     }
 
