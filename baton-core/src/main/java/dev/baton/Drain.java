@@ -48,17 +48,23 @@ final class Drain {
     private final long pid;
     private final String logPrefix;
     private final Runnable onStopped;
+    private final java.util.concurrent.atomic.AtomicBoolean stoppingAnnounced = new java.util.concurrent.atomic.AtomicBoolean();
+    private final boolean stoppingByNotice;
     private volatile int hammered;
 
     /**
      * @param pidFile the pidfile, or null for none
+     * @param stoppingByNotice whether only {@link #announceStopping()} tells the listeners {@code stopping}: a
+     *     supervised worker gets SIGTERM for a reload too, so it learns of a final stop from the supervisor's
+     *     notice, and its supervisor applies the shutdown delay
      * @param onStopped called once the drain is over, on the drain thread
      */
     Drain(BatonOptions options, GenerationClock clock, ListenerSet listeners, SystemdNotifier notifier,
             PidFile pidFile, Supplier<ControlServer> controlServer, Optional<Path> controlPath, LifecycleEvents events,
-            int generation, long pid, String logPrefix, Runnable onStopped) {
+            int generation, long pid, String logPrefix, boolean stoppingByNotice, Runnable onStopped) {
         this.drainTimeout = options.drainTimeout();
-        this.shutdownDelay = options.shutdownDelay();
+        this.stoppingByNotice = stoppingByNotice;
+        this.shutdownDelay = stoppingByNotice ? Duration.ZERO : options.shutdownDelay();
         this.clock = clock;
         this.listeners = listeners;
         this.notifier = notifier;
@@ -85,6 +91,14 @@ final class Drain {
         Thread.ofPlatform().name("baton-drain").start(() -> drain(finalStop, why));
     }
 
+    /** Tells the listeners and systemd, once, that a final stop began: readiness turns "not ready". */
+    void announceStopping() {
+        if (stoppingAnnounced.compareAndSet(false, true)) {
+            events.fire(listener -> listener.stopping(generation));
+            notifier.stopping("stopping generation " + generation);
+        }
+    }
+
     /** Closes what remains at once, now or as soon as the drain has begun; logs the first request. */
     void hammer(String trigger) {
         if (hammerRequest.complete(trigger)) {
@@ -104,8 +118,9 @@ final class Drain {
 
     private void drain(boolean finalStop, String why) {
         if (finalStop) {
-            events.fire(listener -> listener.stopping(generation));
-            notifier.stopping("stopping generation " + generation);
+            if (!stoppingByNotice) {
+                announceStopping();
+            }
             awaitShutdownDelay(why);
         }
         long start = clock.nanoTime();

@@ -5,6 +5,7 @@ import dev.baton.internal.control.ControlServer;
 import dev.baton.internal.control.ControlledService;
 import dev.baton.internal.control.HandoverHandler;
 import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.Signals;
 import dev.baton.internal.protocol.Message.ProcessInfo;
 import dev.baton.internal.service.PidFile;
 import dev.baton.internal.service.ServiceSignals;
@@ -40,6 +41,17 @@ final class Lifecycle implements ControlledService {
             OldGenerations.Liveness liveness) {}
 
     private static final Logger LOG = System.getLogger("dev.baton");
+
+    /**
+     * The signal by which a supervisor tells a Baton worker that a final stop began (its SIGTERM follows after
+     * the shutdown delay; a SIGTERM without it retires the worker after a reload). SIGWINCH, because its
+     * default action is to ignore it. The worker asks for it on its notify socket with
+     * {@value #STOP_NOTICE_REQUEST}.
+     */
+    static final String STOP_NOTICE_SIGNAL = "WINCH";
+
+    /** The notify line by which a supervised Baton worker asks for the final stop notice. */
+    static final String STOP_NOTICE_REQUEST = "X_BATON_STOP_NOTICE=SIGWINCH";
 
     private final BatonOptions options;
     private final Host host;
@@ -87,7 +99,7 @@ final class Lifecycle implements ControlledService {
         this.events = new LifecycleEvents(logPrefix);
         Optional<Path> controlPath = start.controlPath();
         this.drain = new Drain(options, host.clock(), listeners, notifier, pidFile, () -> controlServer, controlPath,
-                events, generation, pid, logPrefix, this::drained);
+                events, generation, pid, logPrefix, start instanceof StartMode.SupervisedWorker, this::drained);
         this.upgradeRun = controlPath.map(path -> new UpgradeRun(host.launcher(), host.clock(),
                 host.environment().commandLine(), path, pid, generation, options, logPrefix)).orElse(null);
     }
@@ -98,6 +110,9 @@ final class Lifecycle implements ControlledService {
                 OldGenerations.Liveness.PROCESSES);
         Lifecycle lifecycle = create(options, host);
         ServiceSignals.install(lifecycle);
+        if (lifecycle.start instanceof StartMode.SupervisedWorker) {
+            Signals.handle(STOP_NOTICE_SIGNAL, () -> lifecycle.finalStopNotice("SIG" + STOP_NOTICE_SIGNAL));
+        }
         return lifecycle;
     }
 
@@ -172,6 +187,9 @@ final class Lifecycle implements ControlledService {
         }
         for (ManagedServer server : drain.servers()) {
             server.startAccepting();
+        }
+        if (start instanceof StartMode.SupervisedWorker) {
+            notifier.send(STOP_NOTICE_REQUEST); // before READY=1: the supervisor knows it before it serves
         }
         notifier.ready(pid, "serving generation " + generation);
         oldGenerations.enforce(options.maxDrainingGenerations(), logPrefix);
@@ -261,6 +279,13 @@ final class Lifecycle implements ControlledService {
         if (now) {
             drain.hammerWhenDraining(trigger);
         }
+    }
+
+    /** The supervisor says a final stop began: readiness turns "not ready"; its SIGTERM follows after the delay. */
+    void finalStopNotice(String trigger) {
+        LOG.log(Level.INFO, logPrefix + trigger + ": the supervisor stops the service; not ready any more, "
+                + "still serving until its SIGTERM");
+        drain.announceStopping();
     }
 
     private void drained() {
