@@ -18,6 +18,8 @@ void main(String[] args) throws Exception {
             .withMode(ConnectionMode.NEW_CONNECTION); // TCP mode balances connections: one per request spreads them
     LoadReport report;
     try (LoadRun load = LoadGenerator.start(options)) {
+        System.out.println("load started");
+        System.out.flush();
         System.in.readAllBytes(); // until the script closes the pipe
         report = load.stop();
     }
