@@ -3,6 +3,7 @@ package dev.baton;
 import dev.baton.internal.control.ControlSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -37,6 +38,10 @@ import java.util.regex.Pattern;
  * @param aotCache a directory where Baton keeps the JDK's AOT cache of this service's command line and
  *     starts every successor with it (it records the cache as generations run), or {@code null} for
  *     {@code $BATON_AOT_CACHE}, and none if that is unset too (default null)
+ * @param shutdownDelay on a final stop (SIGTERM, {@code baton stop}, {@link Baton#stop()}), how long the
+ *     service goes on accepting and serving after its readiness turned "not ready", before it drains: the
+ *     time a load balancer or kube-proxy needs to stop sending it connections (default 0: drain at once).
+ *     An upgrade never waits for it, and a second stop signal cuts it short
  */
 public record BatonOptions(
         String name,
@@ -48,7 +53,8 @@ public record BatonOptions(
         int maxDrainingGenerations,
         int backlog,
         Duration controlTimeout,
-        Path aotCache) {
+        Path aotCache,
+        Duration shutdownDelay) {
 
     public static final String DEFAULT_NAME = "baton";
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
@@ -57,6 +63,7 @@ public record BatonOptions(
     public static final int DEFAULT_MAX_DRAINING_GENERATIONS = 2;
     public static final int DEFAULT_BACKLOG = 4096;
     public static final Duration DEFAULT_CONTROL_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_SHUTDOWN_DELAY = Duration.ZERO;
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -74,6 +81,38 @@ public record BatonOptions(
         positive("controlTimeout", controlTimeout);
         atLeastOne("maxDrainingGenerations", maxDrainingGenerations);
         atLeastOne("backlog", backlog);
+        notNegative("shutdownDelay", shutdownDelay);
+    }
+
+    /**
+     * What is allowed but probably wrong, one sentence each with the numbers: a shutdown delay longer than
+     * the stop timeout, which a process manager with the same stop timeout would cut with SIGKILL.
+     * {@link Baton#open} logs each as a warning.
+     */
+    public List<String> warnings() {
+        return shutdownDelayWarning(shutdownDelay, stopTimeout, "stopTimeout", drainTimeout).stream().toList();
+    }
+
+    /**
+     * The warning for a shutdown delay longer than a stop timeout, if it is: shared with the supervised mode.
+     *
+     * @param stopSetting the stop timeout's name, for the message
+     */
+    public static Optional<String> shutdownDelayWarning(Duration shutdownDelay, Duration stopTimeout,
+            String stopSetting, Duration drainTimeout) {
+        if (shutdownDelay.compareTo(stopTimeout) <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of("shutdownDelay " + text(shutdownDelay) + " is longer than " + stopSetting + " "
+                + text(stopTimeout) + ": a process manager that kills after the same stop timeout (systemd's "
+                + "TimeoutStopSec, Kubernetes' terminationGracePeriodSeconds) cuts the delay with SIGKILL; give it "
+                + "more than shutdownDelay + drainTimeout (" + text(shutdownDelay.plus(drainTimeout))
+                + "), or shorten the delay");
+    }
+
+    /** A duration as the settings write it: {@code 500ms}, {@code 30s}. */
+    static String text(Duration value) {
+        return value.toMillis() % 1000 == 0 ? value.toSeconds() + "s" : value.toMillis() + "ms";
     }
 
     /** The defaults: name {@value #DEFAULT_NAME}, no pidfile, and the timeouts above. */
@@ -131,6 +170,10 @@ public record BatonOptions(
         return toBuilder().aotCache(value).build();
     }
 
+    public BatonOptions withShutdownDelay(Duration value) {
+        return toBuilder().shutdownDelay(value).build();
+    }
+
     /** The pidfile, if one is set. */
     public Optional<Path> pidFileIfSet() {
         return Optional.ofNullable(pidFile);
@@ -167,6 +210,14 @@ public record BatonOptions(
         }
     }
 
+    static void notNegative(String setting, Duration value) {
+        Objects.requireNonNull(value, setting);
+        if (value.isNegative()) {
+            throw new IllegalArgumentException(setting + " must be zero or more, not " + value
+                    + ": it is how long a final stop keeps serving before it drains");
+        }
+    }
+
     static void atLeastOne(String setting, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(setting + " must be at least 1, not " + value);
@@ -185,6 +236,7 @@ public record BatonOptions(
         private int backlog = DEFAULT_BACKLOG;
         private Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
         private Path aotCache;
+        private Duration shutdownDelay = DEFAULT_SHUTDOWN_DELAY;
 
         private Builder() {}
 
@@ -199,6 +251,7 @@ public record BatonOptions(
             backlog = from.backlog;
             controlTimeout = from.controlTimeout;
             aotCache = from.aotCache;
+            shutdownDelay = from.shutdownDelay;
         }
 
         public Builder name(String value) {
@@ -251,6 +304,11 @@ public record BatonOptions(
             return this;
         }
 
+        public Builder shutdownDelay(Duration value) {
+            shutdownDelay = value;
+            return this;
+        }
+
         /**
          * The options, checked.
          *
@@ -259,7 +317,7 @@ public record BatonOptions(
          */
         public BatonOptions build() {
             return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, drainTimeout, stopTimeout,
-                    maxDrainingGenerations, backlog, controlTimeout, aotCache);
+                    maxDrainingGenerations, backlog, controlTimeout, aotCache, shutdownDelay);
         }
     }
 }

@@ -22,7 +22,10 @@ import java.util.function.Supplier;
  * The end of a generation: stops its servers accepting, lets them finish what is in flight until the
  * drain timeout, hammers what remains (at the timeout, or earlier on a second stop or when too many old
  * generations drain), closes this process's copies of the listeners; on a final stop also tells systemd,
- * closes the control socket and removes the pidfile.
+ * closes the control socket and removes the pidfile. A final stop with a shutdown delay tells the listeners
+ * {@code stopping} at once (readiness turns "not ready"), then goes on accepting and serving for the delay
+ * before it drains, so that a load balancer has stopped routing here by then; a hammer request (a second
+ * stop, {@code baton stop --now}) cuts the delay short. A drain after a handover never waits.
  *
  * <p>Concurrency: a drain runs once, on the {@code baton-drain} platform thread; {@code hammerRequest}
  * is a future any thread may complete, {@code hammered} is written once by the drain thread.
@@ -34,6 +37,7 @@ final class Drain {
     private final List<ManagedServer> servers = new CopyOnWriteArrayList<>();
     private final CompletableFuture<String> hammerRequest = new CompletableFuture<>();
     private final Duration drainTimeout;
+    private final Duration shutdownDelay;
     private final GenerationClock clock;
     private final ListenerSet listeners;
     private final SystemdNotifier notifier;
@@ -45,16 +49,23 @@ final class Drain {
     private final long pid;
     private final String logPrefix;
     private final Runnable onStopped;
+    private final java.util.concurrent.atomic.AtomicBoolean stoppingAnnounced = new java.util.concurrent.atomic.AtomicBoolean();
+    private final boolean stoppingByNotice;
     private volatile int hammered;
 
     /**
      * @param pidFile the pidfile, or null for none
+     * @param stoppingByNotice whether only {@link #announceStopping()} tells the listeners {@code stopping}: a
+     *     supervised worker gets SIGTERM for a reload too, so it learns of a final stop from the supervisor's
+     *     notice, and its supervisor applies the shutdown delay
      * @param onStopped called once the drain is over, on the drain thread
      */
     Drain(BatonOptions options, GenerationClock clock, ListenerSet listeners, SystemdNotifier notifier,
             PidFile pidFile, Supplier<ControlServer> controlServer, Optional<Path> controlPath, LifecycleEvents events,
-            int generation, long pid, String logPrefix, Runnable onStopped) {
+            int generation, long pid, String logPrefix, boolean stoppingByNotice, Runnable onStopped) {
         this.drainTimeout = options.drainTimeout();
+        this.stoppingByNotice = stoppingByNotice;
+        this.shutdownDelay = stoppingByNotice ? Duration.ZERO : options.shutdownDelay();
         this.clock = clock;
         this.listeners = listeners;
         this.notifier = notifier;
@@ -81,6 +92,14 @@ final class Drain {
         Thread.ofPlatform().name("baton-drain").start(() -> drain(finalStop, why));
     }
 
+    /** Tells the listeners and systemd, once, that a final stop began: readiness turns "not ready". */
+    void announceStopping() {
+        if (stoppingAnnounced.compareAndSet(false, true)) {
+            events.fire(listener -> listener.stopping(generation));
+            notifier.stopping("stopping generation " + generation);
+        }
+    }
+
     /** Closes what remains at once, now or as soon as the drain has begun; logs the first request. */
     void hammer(String trigger) {
         if (hammerRequest.complete(trigger)) {
@@ -99,13 +118,17 @@ final class Drain {
     }
 
     private void drain(boolean finalStop, String why) {
+        if (finalStop) {
+            if (!stoppingByNotice) {
+                announceStopping();
+            }
+            awaitShutdownDelay(why);
+        }
         long start = clock.nanoTime();
         BatonEvents.Drain recorded = BatonEvents.drainStarted(generation, pid, finalStop, why);
         LOG.log(Level.INFO, logPrefix + "draining (" + why + "): no longer accepting; drain timeout "
                 + drainTimeout.toSeconds() + "s");
         if (finalStop) {
-            events.fire(listener -> listener.stopping(generation));
-            notifier.stopping("stopping generation " + generation);
             ControlServer server = controlServer.get();
             if (server != null) {
                 server.close();
@@ -161,6 +184,27 @@ final class Drain {
             controlPath.ifPresent(path -> DrainReport.send(path, generation, pid, took, hammered, logPrefix));
         }
         onStopped.run();
+    }
+
+    /** Goes on serving, not ready, for the shutdown delay, or until a hammer request cuts it short. */
+    private void awaitShutdownDelay(String why) {
+        if (shutdownDelay.isZero()) {
+            return;
+        }
+        LOG.log(Level.INFO, logPrefix + "stopping (" + why + "): not ready any more; still accepting and serving "
+                + "for the shutdown delay (" + BatonOptions.text(shutdownDelay) + "), then draining");
+        CompletableFuture<Void> delayOver = new CompletableFuture<>();
+        clock.schedule(shutdownDelay, () -> delayOver.complete(null));
+        try {
+            CompletableFuture.anyOf(delayOver, hammerRequest).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("neither future completes exceptionally", e);
+        }
+        if (!delayOver.isDone()) {
+            LOG.log(Level.INFO, logPrefix + "shutdown delay cut short: " + hammerRequest.getNow("a hammer request"));
+        }
     }
 
     private void deleteUnixListenerFiles() {

@@ -6,6 +6,7 @@ import dev.baton.internal.control.ControlledService;
 import dev.baton.internal.control.HandoverHandler;
 import dev.baton.internal.events.BatonEvents;
 import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.Signals;
 import dev.baton.internal.protocol.Message.ProcessInfo;
 import dev.baton.internal.service.AotCache;
 import dev.baton.internal.service.PidFile;
@@ -42,6 +43,17 @@ final class Lifecycle implements ControlledService {
             OldGenerations.Liveness liveness) {}
 
     private static final Logger LOG = System.getLogger("dev.baton");
+
+    /**
+     * The signal by which a supervisor tells a Baton worker that a final stop began (its SIGTERM follows after
+     * the shutdown delay; a SIGTERM without it retires the worker after a reload). SIGWINCH, because its
+     * default action is to ignore it. The worker asks for it on its notify socket with
+     * {@value #STOP_NOTICE_REQUEST}.
+     */
+    static final String STOP_NOTICE_SIGNAL = "WINCH";
+
+    /** The notify line by which a supervised Baton worker asks for the final stop notice. */
+    static final String STOP_NOTICE_REQUEST = "X_BATON_STOP_NOTICE=SIGWINCH";
 
     private final BatonOptions options;
     private final Host host;
@@ -91,7 +103,7 @@ final class Lifecycle implements ControlledService {
         events.add(tally);
         Optional<Path> controlPath = start.controlPath();
         this.drain = new Drain(options, host.clock(), listeners, notifier, pidFile, () -> controlServer, controlPath,
-                events, generation, pid, logPrefix, this::drained);
+                events, generation, pid, logPrefix, start instanceof StartMode.SupervisedWorker, this::drained);
         this.upgradeRun = controlPath.map(path -> new UpgradeRun(host.launcher(), host.clock(),
                 host.environment().commandLine(), path, pid, generation, options, host.environment().variables(),
                 logPrefix)).orElse(null);
@@ -103,6 +115,9 @@ final class Lifecycle implements ControlledService {
                 OldGenerations.Liveness.PROCESSES);
         Lifecycle lifecycle = create(options, host);
         ServiceSignals.install(lifecycle);
+        if (lifecycle.start instanceof StartMode.SupervisedWorker) {
+            Signals.handle(STOP_NOTICE_SIGNAL, () -> lifecycle.finalStopNotice("SIG" + STOP_NOTICE_SIGNAL));
+        }
         return lifecycle;
     }
 
@@ -114,6 +129,7 @@ final class Lifecycle implements ControlledService {
         AotCache.removeIfRefused(host.environment().commandLine(), System.getProperty("java.vm.info"))
                 .ifPresent(cache -> LOG.log(Level.INFO, lifecycle.logPrefix + "the JVM did not use the AOT cache "
                         + cache + " (another JDK or a damaged file); removed it: the next generation records anew"));
+        options.warnings().forEach(warning -> LOG.log(Level.WARNING, lifecycle.logPrefix + warning));
         return lifecycle;
     }
 
@@ -181,6 +197,9 @@ final class Lifecycle implements ControlledService {
         }
         for (ManagedServer server : drain.servers()) {
             server.startAccepting();
+        }
+        if (start instanceof StartMode.SupervisedWorker) {
+            notifier.send(STOP_NOTICE_REQUEST); // before READY=1: the supervisor knows it before it serves
         }
         notifier.ready(pid, "serving generation " + generation);
         oldGenerations.enforce(options.maxDrainingGenerations(), logPrefix);
@@ -282,6 +301,13 @@ final class Lifecycle implements ControlledService {
         if (now) {
             drain.hammerWhenDraining(trigger);
         }
+    }
+
+    /** The supervisor says a final stop began: readiness turns "not ready"; its SIGTERM follows after the delay. */
+    void finalStopNotice(String trigger) {
+        LOG.log(Level.INFO, logPrefix + trigger + ": the supervisor stops the service; not ready any more, "
+                + "still serving until its SIGTERM");
+        drain.announceStopping();
     }
 
     private void drained() {

@@ -24,8 +24,9 @@ public interface LifecycleListener {
      * A final stop of the service began (SIGTERM, {@code baton stop}, {@link Baton#stop()}): no successor
      * will serve on these sockets, so readiness signals (an HTTP {@code /ready}, the gRPC health service)
      * should turn "not ready" now. Called before {@link #drainingStarted}; never for the drain that
-     * follows a handover, during which the service stays ready. A supervised worker is stopped with
-     * SIGTERM on a reload too, and so hears this then as well.
+     * follows a handover, during which the service stays ready. With a shutdown delay it comes at once, and
+     * the service goes on serving for the delay. A supervised worker hears it when its supervisor's notice
+     * (SIGWINCH) says a final stop began, never for the SIGTERM that retires it after a reload.
      */
     default void stopping(int generation) {}
 

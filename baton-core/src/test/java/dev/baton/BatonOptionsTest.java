@@ -28,6 +28,8 @@ class BatonOptionsTest {
         assertThat(options.maxDrainingGenerations()).isEqualTo(2);
         assertThat(options.backlog()).isEqualTo(4096);
         assertThat(options.controlTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.shutdownDelay()).isEqualTo(Duration.ZERO);
+        assertThat(options.warnings()).isEmpty();
     }
 
     @Test
@@ -42,11 +44,12 @@ class BatonOptionsTest {
                 .withMaxDrainingGenerations(4)
                 .withBacklog(5)
                 .withControlTimeout(Duration.ofMillis(6))
-                .withAotCache(Path.of("/var/cache/shop"));
+                .withAotCache(Path.of("/var/cache/shop"))
+                .withShutdownDelay(Duration.ofSeconds(7));
 
         assertThat(options).isEqualTo(new BatonOptions("shop", Path.of("/run/ctl"), Path.of("/run/shop.pid"),
                 Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 4, 5, Duration.ofMillis(6),
-                Path.of("/var/cache/shop")));
+                Path.of("/var/cache/shop"), Duration.ofSeconds(7)));
         assertThat(options.pidFileIfSet()).contains(Path.of("/run/shop.pid"));
         assertThat(BatonOptions.defaults().withBacklog(1).withName("baton"))
                 .isEqualTo(BatonOptions.defaults().withBacklog(1));
@@ -69,6 +72,8 @@ class BatonOptionsTest {
                         "maxDrainingGenerations must be at least 1, not 0"),
                 invalid("maxDrainingGenerations", o -> o.withMaxDrainingGenerations(-3),
                         "maxDrainingGenerations must be at least 1, not -3"),
+                invalid("shutdownDelay", o -> o.withShutdownDelay(Duration.ofMillis(-1)),
+                        "shutdownDelay must be zero or more, not PT-0.001S"),
                 invalid("backlog", o -> o.withBacklog(0), "backlog must be at least 1, not 0"),
                 invalid("backlog", o -> o.withBacklog(Integer.MIN_VALUE), "backlog must be at least 1, not -2147483648"));
     }
@@ -98,6 +103,21 @@ class BatonOptionsTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("stopTimeout");
         assertThatThrownBy(() -> BatonOptions.defaults().withControlTimeout(null))
                 .isInstanceOf(NullPointerException.class).hasMessage("controlTimeout");
+        assertThatThrownBy(() -> BatonOptions.defaults().withShutdownDelay(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("shutdownDelay");
+    }
+
+    @Test
+    void shutdownDelay_longerThanTheStopTimeout_isWarnedWithTheNumbers() {
+        BatonOptions options = BatonOptions.defaults().withShutdownDelay(Duration.ofSeconds(15));
+
+        assertThat(options.warnings()).containsExactly("shutdownDelay 15s is longer than stopTimeout 10s: a process "
+                + "manager that kills after the same stop timeout (systemd's TimeoutStopSec, Kubernetes' "
+                + "terminationGracePeriodSeconds) cuts the delay with SIGKILL; give it more than shutdownDelay + "
+                + "drainTimeout (45s), or shorten the delay");
+        assertThat(options.withShutdownDelay(Duration.ofSeconds(10)).warnings()).isEmpty();
+        assertThat(options.withShutdownDelay(Duration.ofMillis(1500)).withStopTimeout(Duration.ofSeconds(1))
+                .warnings()).singleElement().asString().startsWith("shutdownDelay 1500ms is longer than stopTimeout 1s");
     }
 
     @Test
@@ -116,7 +136,7 @@ class BatonOptionsTest {
         assertThat(options).isEqualTo(new BatonOptions("shop", null, Path.of("/run/shop.pid"),
                 BatonOptions.DEFAULT_READY_TIMEOUT, Duration.ofSeconds(7), BatonOptions.DEFAULT_STOP_TIMEOUT,
                 BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS, BatonOptions.DEFAULT_BACKLOG,
-                BatonOptions.DEFAULT_CONTROL_TIMEOUT, null));
+                BatonOptions.DEFAULT_CONTROL_TIMEOUT, null, BatonOptions.DEFAULT_SHUTDOWN_DELAY));
         assertThat(options.toBuilder().build()).isEqualTo(options);
     }
 

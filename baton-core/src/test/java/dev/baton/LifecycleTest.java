@@ -131,6 +131,69 @@ class LifecycleTest {
         assertThat(heardBySecond).containsExactly("stopping 2", "draining 2", "stopped 2");
     }
 
+    @Test
+    void stop_withShutdownDelay_isNotReadyAtOnce_keepsAccepting_thenDrainsWhenTheDelayIsOver() throws Exception {
+        Lifecycle first = service(FakeGenerations.options(temp).withShutdownDelay(Duration.ofSeconds(5)),
+                FakeServer::idle).coldStart();
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        first.addLifecycleListener(recorder(heard));
+        int timersBefore = service.clock.pending();
+
+        first.stop(false, "SIGTERM");
+        await().atMost(WAIT).until(() -> service.clock.pending() == timersBefore + 1);
+
+        assertThat(heard).containsExactly("stopping 1");
+        assertThat(service.servers.getFirst().accepting()).isTrue();
+        assertThat(BatonControl.at(first.controlPath()).status().pid()).isEqualTo(FakeGenerations.PID);
+        service.clock.advance(Duration.ofMillis(4999));
+        assertThat(first.awaitStopped(Duration.ofMillis(50))).isFalse();
+        assertThat(service.servers.getFirst().accepting()).isTrue();
+        service.clock.advance(Duration.ofMillis(1));
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+        assertThat(heard).containsExactly("stopping 1", "draining 1", "stopped 1");
+        assertThat(service.servers.getFirst().hammerCalls).hasValue(0);
+    }
+
+    @Test
+    void stop_secondStopDuringTheShutdownDelay_cutsItShortAndStopsAtOnce() throws Exception {
+        Lifecycle first = service(FakeGenerations.options(temp).withShutdownDelay(Duration.ofMinutes(10)),
+                () -> FakeServer.holdingConnections(3)).coldStart();
+        int timersBefore = service.clock.pending();
+        first.stop(false, "SIGTERM");
+        await().atMost(WAIT).until(() -> service.clock.pending() == timersBefore + 1);
+
+        first.stop(false, "a second SIGTERM");
+
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+        assertThat(first.hammered()).isEqualTo(3);
+    }
+
+    @Test
+    void stop_nowDuringTheShutdownDelay_cutsItShort() throws Exception {
+        Lifecycle first = service(FakeGenerations.options(temp).withShutdownDelay(Duration.ofMinutes(10)),
+                FakeServer::idle).coldStart();
+        int timersBefore = service.clock.pending();
+        first.stop(false, "SIGTERM");
+        await().atMost(WAIT).until(() -> service.clock.pending() == timersBefore + 1);
+
+        BatonControl.at(first.controlPath()).stop(true);
+
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+    }
+
+    @Test
+    void upgrade_withShutdownDelay_theOldGenerationDrainsWithoutWaiting() throws Exception {
+        Lifecycle first = service(FakeGenerations.options(temp).withShutdownDelay(Duration.ofMinutes(10)),
+                FakeServer::idle).next(Script.READY).coldStart();
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        first.addLifecycleListener(recorder(heard));
+
+        assertThat(first.upgrade("the test").outcome()).isEqualTo(UpgradeResult.Outcome.SUCCEEDED);
+
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+        assertThat(heard).containsExactly("draining 1", "stopped 1");
+    }
+
     private static LifecycleListener recorder(List<String> heard) {
         return new LifecycleListener() {
             @Override

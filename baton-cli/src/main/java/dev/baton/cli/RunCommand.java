@@ -89,6 +89,11 @@ final class RunCommand implements Callable<Integer> {
             description = "How many old workers may drain at once; the oldest is killed past it (default: ${DEFAULT-VALUE}).")
     int maxDraining;
 
+    @Option(names = "--shutdown-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "0s", description = "On a final stop (SIGTERM, baton stop): keep the workers serving this "
+                    + "long before their SIGTERM; a Baton worker turns not ready at once (default: ${DEFAULT-VALUE}).")
+    Duration shutdownDelay;
+
     @Option(names = "--pidfile", paramLabel = "FILE", description = "Keep the supervisor's pid here.")
     Path pidFile;
 
@@ -110,7 +115,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             SupervisorOptions.Builder builder = SupervisorOptions.builder(command).name(name).readiness(readiness)
                     .readyTimeout(readyTimeout).drainTimeout(drainTimeout).maxDrainingGenerations(maxDraining)
-                    .pidFile(pidFile);
+                    .pidFile(pidFile).shutdownDelay(shutdownDelay);
             for (ListenOption option : listen) {
                 builder.listener(option.name(), option.address());
             }

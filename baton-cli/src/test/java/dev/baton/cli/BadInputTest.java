@@ -108,6 +108,24 @@ class BadInputTest {
     }
 
     @Test
+    void demoServer_shutdownDelayWithoutAUnit_exitsTwoShowingTheForm() throws Exception {
+        CliRun run = demoServer("--port", Integer.toString(DemoServerProcess.freePort()), "--shutdown-delay", "5");
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.stderr()).as("%s", run).contains("invalid duration '5' (a bare number has no unit)",
+                "500ms, 30s, 2m or 1h");
+    }
+
+    @Test
+    void run_negativeShutdownDelay_exitsTwoShowingTheForm() throws Exception {
+        CliRun run = CliRun.baton(directory, controlDirectory, "run", "--shutdown-delay=-2s", "--listen",
+                "http=127.0.0.1:0", "--", "true");
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.stderr()).as("%s", run).contains("invalid duration '-2s'", "500ms, 30s, 2m or 1h");
+    }
+
+    @Test
     void demoServer_invalidConfigAtFirstStart_exitsTwoNamingTheKey() throws Exception {
         Path config = directory.resolve("demo.properties");
         Files.writeString(config, "warmup.ms=abc\n", StandardCharsets.UTF_8);

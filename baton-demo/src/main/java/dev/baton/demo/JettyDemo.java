@@ -27,7 +27,7 @@ final class JettyDemo implements RunningServer {
         threads.setName("demo-http");
         Server server = new Server(threads);
         server.addConnector(BatonJetty.connector(server, http));
-        server.setHandler(new DemoHandler(answers));
+        server.setHandler(BatonJetty.readiness(baton, new DemoHandler(answers))); // GET /ready
         baton.register(BatonJetty.manage(server));
         try {
             server.start();

@@ -7,6 +7,7 @@ import dev.baton.netty.BatonNetty;
 import dev.baton.netty.Http1DrainHandler;
 import dev.baton.netty.Http2DrainHandler;
 import dev.baton.netty.NettyWarmUp;
+import dev.baton.netty.ReadinessHandler;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -42,17 +43,19 @@ final class NettyDemo implements RunningServer {
 
     private final EventLoopGroup group;
     private final NettyDemoHandler handler;
+    private final ReadinessHandler readiness;
 
-    private NettyDemo(EventLoopGroup group, NettyDemoHandler handler) {
+    private NettyDemo(EventLoopGroup group, NettyDemoHandler handler, ReadinessHandler readiness) {
         this.group = group;
         this.handler = handler;
+        this.readiness = readiness;
     }
 
     static RunningServer start(Baton baton, DemoServerOptions options, DemoAnswers answers) throws IOException {
         Listener listener = baton.listener("http", ListenAddress.parse(options.listenAddress()));
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("demo-netty"),
                 options.nettyTransport().ioHandlerFactory());
-        NettyDemo demo = new NettyDemo(group, new NettyDemoHandler(answers));
+        NettyDemo demo = new NettyDemo(group, new NettyDemoHandler(answers), BatonNetty.readiness(baton));
         ChannelInitializer<Channel> connections = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel connection) {
@@ -98,7 +101,7 @@ final class NettyDemo implements RunningServer {
             @Override
             protected void initChannel(Channel stream) {
                 stream.pipeline().addLast(new Http2StreamFrameToHttpObjectCodec(true),
-                        new HttpObjectAggregator(MAX_CONTENT), handler);
+                        new HttpObjectAggregator(MAX_CONTENT), readiness, handler);
             }
         })};
     }
@@ -111,7 +114,7 @@ final class NettyDemo implements RunningServer {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof HttpMessage) {
-                ctx.pipeline().addLast(new HttpObjectAggregator(MAX_CONTENT), handler);
+                ctx.pipeline().addLast(new HttpObjectAggregator(MAX_CONTENT), readiness, handler);
                 ctx.pipeline().remove(this);
             }
             ctx.fireChannelRead(msg);

@@ -1,5 +1,6 @@
 package dev.baton.jetty;
 
+import dev.baton.Baton;
 import dev.baton.ManagedServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +14,7 @@ import org.eclipse.jetty.http2.HTTP2Cipher;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.ConnectionFactory;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -242,6 +244,18 @@ public final class BatonJetty {
      */
     public static JettyWarmUp warmUp(Server server) {
         return new JettyWarmUp(server);
+    }
+
+    /**
+     * Wraps {@code next} in a {@link ReadinessHandler} at {@value ReadinessHandler#DEFAULT_PATH} that hears
+     * {@code baton}'s lifecycle: {@code 200} while the service serves, {@code 503} from the moment a final
+     * stop begins, every other request to {@code next}.
+     */
+    public static ReadinessHandler readiness(Baton baton, Handler next) {
+        Objects.requireNonNull(baton, "baton");
+        ReadinessHandler readiness = new ReadinessHandler(next);
+        baton.addLifecycleListener(readiness);
+        return readiness;
     }
 
     private static JettyDrainer drainerOf(Server server) {

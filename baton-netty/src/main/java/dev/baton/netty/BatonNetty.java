@@ -1,5 +1,6 @@
 package dev.baton.netty;
 
+import dev.baton.Baton;
 import dev.baton.Listener;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFactory;
@@ -146,5 +147,17 @@ public final class BatonNetty {
      */
     public static NettyWarmUp warmUp(ChannelHandler connectionSetup) {
         return new NettyWarmUp(connectionSetup);
+    }
+
+    /**
+     * A {@link ReadinessHandler} at {@value ReadinessHandler#DEFAULT_PATH} that hears {@code baton}'s
+     * lifecycle: {@code 200} while the service serves, {@code 503} from the moment a final stop begins. One
+     * instance serves every connection; add it after the {@code HttpObjectAggregator}.
+     */
+    public static ReadinessHandler readiness(Baton baton) {
+        Objects.requireNonNull(baton, "baton");
+        ReadinessHandler readiness = new ReadinessHandler();
+        baton.addLifecycleListener(readiness);
+        return readiness;
     }
 }

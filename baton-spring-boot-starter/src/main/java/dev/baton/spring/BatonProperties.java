@@ -33,6 +33,9 @@ public class BatonProperties {
     /** How long a failed successor has to exit after SIGTERM before SIGKILL. */
     private Duration stopTimeout = BatonOptions.DEFAULT_STOP_TIMEOUT;
 
+    /** On a final stop: how long the service keeps serving, not ready, before it drains (0: drain at once). */
+    private Duration shutdownDelay = BatonOptions.DEFAULT_SHUTDOWN_DELAY;
+
     /** How many old generations may drain at once; past that the oldest is closed at once. */
     private int maxDraining = BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS;
 
@@ -56,6 +59,7 @@ public class BatonProperties {
                 .withReadyTimeout(readyTimeout)
                 .withDrainTimeout(drainTimeout)
                 .withStopTimeout(stopTimeout)
+                .withShutdownDelay(shutdownDelay)
                 .withMaxDrainingGenerations(maxDraining);
         if (pidfile != null) {
             options = options.withPidFile(pidfile.toAbsolutePath());
@@ -104,6 +108,14 @@ public class BatonProperties {
 
     public void setReadyTimeout(Duration readyTimeout) {
         this.readyTimeout = readyTimeout;
+    }
+
+    public Duration getShutdownDelay() {
+        return shutdownDelay;
+    }
+
+    public void setShutdownDelay(Duration shutdownDelay) {
+        this.shutdownDelay = shutdownDelay;
     }
 
     public Duration getDrainTimeout() {

@@ -72,6 +72,8 @@ public final class Supervisor {
     private final SelfUpgrade selfUpgrade;
     private final CompletableFuture<String> stopRequested = new CompletableFuture<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Completed by a second stop during a final stop's shutdown delay. */
+    private final CompletableFuture<String> delayCutShort = new CompletableFuture<>();
 
     private Supervisor(SupervisorOptions options, Map<String, String> environment, PrintStream out, PrintStream err,
             SupervisorState carried) throws IOException {
@@ -146,6 +148,7 @@ public final class Supervisor {
         LOG.log(Level.INFO, supervisor.logPrefix + "listening on " + supervisor.listeners.specs().stream()
                 .map(l -> l.name() + "=" + l.address()).toList() + "; control socket " + supervisor.controlPath
                 + "; readiness " + options.readiness());
+        options.warnings().forEach(warning -> LOG.log(Level.WARNING, supervisor.logPrefix + warning));
         return supervisor;
     }
 
@@ -268,19 +271,25 @@ public final class Supervisor {
         SupervisorMachine.Stop stop = machine.beginStop(now, trigger);
         switch (stop.action()) {
             case NONE -> { }
-            case KILL_ALL -> stop.workers().forEach(Worker::kill);
+            case KILL_ALL -> {
+                delayCutShort.complete(trigger);
+                stop.workers().forEach(Worker::kill);
+            }
             case STOP_ALL -> {
                 stopRequested.complete(trigger);
                 LOG.log(Level.INFO, logPrefix + "stopping (" + trigger + "): " + (now ? "SIGKILL to" : "SIGTERM to")
                         + " " + stop.workers().size() + " workers" + (now ? "" : ", drain timeout "
                         + options.drainTimeout().toSeconds() + "s"));
                 systemd.send("STOPPING=1\nSTATUS=stopping");
-                threads.start("baton-stop", () -> finishStop(now));
+                threads.start("baton-stop", () -> finishStop(now, stop.workers()));
             }
         }
     }
 
-    private void finishStop(boolean now) {
+    private void finishStop(boolean now, List<Worker> workers) {
+        if (!now) {
+            awaitShutdownDelay(workers);
+        }
         retirement.stopAll(now);
         controlServer.close();
         deleteQuietly(controlPath);
@@ -292,6 +301,30 @@ public final class Supervisor {
         machine.stopped();
         LOG.log(Level.INFO, logPrefix + "stopped");
         stopped.countDown();
+    }
+
+    /**
+     * A final stop's shutdown delay: a Baton worker hears of the stop at once (SIGWINCH) and turns "not ready";
+     * every worker goes on serving until the delay is over or a second stop cuts it short.
+     */
+    private void awaitShutdownDelay(List<Worker> workers) {
+        long noticed = workers.stream().filter(Worker::noticeFinalStop).count();
+        Duration delay = options.shutdownDelay();
+        if (delay.isZero()) {
+            return;
+        }
+        LOG.log(Level.INFO, logPrefix + "shutdown delay " + delay.toMillis() + " ms: the workers keep serving ("
+                + noticed + " of " + workers.size() + " told to turn not ready), then SIGTERM");
+        try {
+            String cut = delayCutShort.get(delay.toMillis(), TimeUnit.MILLISECONDS);
+            LOG.log(Level.INFO, logPrefix + "shutdown delay cut short: " + cut);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // the delay is over
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("delayCutShort never completes exceptionally", e);
+        }
     }
 
     /** Waits until the supervisor has stopped. */

@@ -36,10 +36,12 @@ import java.util.regex.Pattern;
  * @param controlDirectory the control directory, or null for the default ({@code $BATON_CONTROL_DIR},
  *     {@code $XDG_RUNTIME_DIR/baton}, {@code /tmp/baton-<uid>})
  * @param backlog the listen backlog of sockets the supervisor binds (default 4096)
+ * @param shutdownDelay on a final stop, how long the workers go on serving before their SIGTERM (default 0);
+ *     a Baton worker hears of the stop at once (SIGWINCH, which it asks for) and turns "not ready"
  */
 public record SupervisorOptions(String name, Map<String, ListenAddress> listeners, List<String> command,
         Readiness readiness, Duration readyTimeout, Duration drainTimeout, int maxDrainingGenerations, Path pidFile,
-        Path controlDirectory, int backlog) {
+        Path controlDirectory, int backlog, Duration shutdownDelay) {
 
     public static final String DEFAULT_NAME = BatonOptions.DEFAULT_NAME;
     public static final Readiness DEFAULT_READINESS = new Readiness.Notify();
@@ -47,6 +49,7 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
     public static final Duration DEFAULT_DRAIN_TIMEOUT = BatonOptions.DEFAULT_DRAIN_TIMEOUT;
     public static final int DEFAULT_MAX_DRAINING_GENERATIONS = BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS;
     public static final int DEFAULT_BACKLOG = BatonOptions.DEFAULT_BACKLOG;
+    public static final Duration DEFAULT_SHUTDOWN_DELAY = BatonOptions.DEFAULT_SHUTDOWN_DELAY;
 
     private static final Pattern LISTENER_NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
 
@@ -72,7 +75,13 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
         }
         // The settings both modes share are checked by the one set of rules, with the same messages.
         BatonOptions.builder().name(name).readyTimeout(readyTimeout).drainTimeout(drainTimeout)
-                .maxDrainingGenerations(maxDrainingGenerations).backlog(backlog).build();
+                .maxDrainingGenerations(maxDrainingGenerations).backlog(backlog).shutdownDelay(shutdownDelay).build();
+    }
+
+    /** What is allowed but probably wrong, with the numbers: a shutdown delay longer than the stop grace. */
+    public List<String> warnings() {
+        return BatonOptions.shutdownDelayWarning(shutdownDelay, Retirement.STOP_GRACE, "the supervisor's stop timeout",
+                drainTimeout).stream().toList();
     }
 
     /** A builder for {@code command} that starts from every default and no listener. */
@@ -123,6 +132,10 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
         return toBuilder().controlDirectory(directory).build();
     }
 
+    public SupervisorOptions withShutdownDelay(Duration delay) {
+        return toBuilder().shutdownDelay(delay).build();
+    }
+
     /**
      * Reads a duration as every Baton setting writes it ({@code 500ms}, {@code 30s}, {@code 2m},
      * {@code 1h}); see {@link BatonOptions#parseDuration}.
@@ -145,6 +158,7 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
         private Path pidFile;
         private Path controlDirectory;
         private int backlog = DEFAULT_BACKLOG;
+        private Duration shutdownDelay = DEFAULT_SHUTDOWN_DELAY;
 
         private Builder(List<String> command) {
             this.command = new ArrayList<>(Objects.requireNonNull(command, "command"));
@@ -161,6 +175,7 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
             pidFile = from.pidFile;
             controlDirectory = from.controlDirectory;
             backlog = from.backlog;
+            shutdownDelay = from.shutdownDelay;
         }
 
         public Builder name(String value) {
@@ -216,6 +231,11 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
             return this;
         }
 
+        public Builder shutdownDelay(Duration value) {
+            shutdownDelay = value;
+            return this;
+        }
+
         /**
          * The options, checked.
          *
@@ -223,7 +243,7 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
          */
         public SupervisorOptions build() {
             return new SupervisorOptions(name, listeners, command, readiness, readyTimeout, drainTimeout,
-                    maxDrainingGenerations, pidFile, controlDirectory, backlog);
+                    maxDrainingGenerations, pidFile, controlDirectory, backlog, shutdownDelay);
         }
     }
 }

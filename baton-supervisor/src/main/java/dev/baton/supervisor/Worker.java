@@ -43,6 +43,12 @@ final class Worker {
 
     enum State { STARTING, SERVING, DRAINING, STOPPING, EXITED }
 
+    /** The notify line by which a Baton worker asks to hear of a final stop before its SIGTERM. */
+    static final String STOP_NOTICE_REQUEST = "X_BATON_STOP_NOTICE=SIGWINCH";
+
+    /** SIGWINCH, the same number on x86-64 and aarch64; ignored by default, so harmless to a worker that races. */
+    private static final int SIGWINCH = 28;
+
     private static final Logger LOG = System.getLogger("dev.baton.supervisor");
     private static final String SHELL = "/bin/sh";
     /** The capacity asked for each output pipe: 1 MiB, the default maximum for an unprivileged process. */
@@ -57,6 +63,8 @@ final class Worker {
     private volatile long startedEpochMillis;
     private volatile long readyNanos;
     private volatile String statusText = "";
+    /** Whether it asked for the final stop notice ({@value #STOP_NOTICE_REQUEST}): a Baton worker does. */
+    private volatile boolean wantsStopNotice;
     private int pidfd = -1;
     private WorkerOutput output;
     private NotifySocket notify;
@@ -246,6 +254,8 @@ final class Worker {
                     statusText = text;
                     LOG.log(Level.INFO, logPrefix + describe() + " status: " + text);
                 }
+            } else if (line.equals(STOP_NOTICE_REQUEST)) {
+                wantsStopNotice = true;
             } else if (line.equals("STOPPING=1")) {
                 LOG.log(Level.INFO, logPrefix + describe() + " says it is stopping");
             } else if (line.equals("RELOADING=1")) {
@@ -296,6 +306,19 @@ final class Worker {
     Duration servedFor() {
         long since = readyNanos;
         return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+    }
+
+    /**
+     * Tells a worker that asked for it that a final stop began (SIGWINCH), so that it turns "not ready" while
+     * it goes on serving until its SIGTERM; a SIGTERM without it is a reload's retirement. Returns whether
+     * it was sent.
+     */
+    synchronized boolean noticeFinalStop() {
+        if (!wantsStopNotice) {
+            return false;
+        }
+        send(SIGWINCH, pid);
+        return true;
     }
 
     /** Sends SIGTERM to the worker process (not to what it started: it stops those itself). */

@@ -23,6 +23,14 @@
  *  Worker ── one process: its pidfd, WorkerOutput relays, NotifySocket; its monitor guards its state
  * </pre>
  *
+ * <p>A final stop and a reload's retirement both end a worker with SIGTERM; a worker of any language cannot
+ * tell them apart by it. A Baton worker needs to (only a final stop turns its readiness "not ready"), so
+ * it asks for a notice: it sends {@code X_BATON_STOP_NOTICE=SIGWINCH} on its notify socket before
+ * {@code READY=1}, and on a final stop the supervisor sends it SIGWINCH at once ({@code Worker.noticeFinalStop}),
+ * keeps every worker serving for the shutdown delay, then sends SIGTERM. A worker that did not ask gets no
+ * SIGWINCH (its default action is to ignore it, but some servers give it a meaning). A second stop during the
+ * delay kills at once. The notice request is not carried across the supervisor's own upgrade in place.
+ *
  * <p>Lock order: {@code SupervisorMachine}'s monitor, then a {@code Worker}'s; no other lock guards the
  * supervisor's state. Every blocking wait in a foreign call (poll, read, waitid, execve) runs on a
  * platform thread.

@@ -40,6 +40,20 @@ class SupervisorOptionsTest {
     }
 
     @Test
+    void shutdownDelay_negative_isRefusedNamingTheSetting_longerThanTheStopGrace_isWarnedWithTheNumbers() {
+        SupervisorOptions options = SupervisorOptions.builder(List.of("true")).build();
+
+        assertThat(options.shutdownDelay()).isEqualTo(Duration.ZERO);
+        assertThat(options.warnings()).isEmpty();
+        assertThatThrownBy(() -> options.withShutdownDelay(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("shutdownDelay must be zero or more, not PT-1S");
+        assertThat(options.withShutdownDelay(Duration.ofSeconds(12)).warnings()).singleElement().asString()
+                .startsWith("shutdownDelay 12s is longer than the supervisor's stop timeout 10s")
+                .contains("more than shutdownDelay + drainTimeout (42s)");
+    }
+
+    @Test
     void builder_maxDrainingZero_isRefusedNamingTheSetting() {
         assertThatThrownBy(() -> SupervisorOptions.builder(COMMAND).maxDrainingGenerations(0).build())
                 .isInstanceOf(IllegalArgumentException.class)

@@ -29,6 +29,7 @@ public final class TestSupervisorMain {
                 case "ready-timeout" -> options.withReadyTimeout(SupervisorOptions.parseDuration(value));
                 case "drain-timeout" -> options.withDrainTimeout(SupervisorOptions.parseDuration(value));
                 case "max-draining" -> options.withMaxDrainingGenerations(Integer.parseInt(value));
+                case "shutdown-delay" -> options.withShutdownDelay(SupervisorOptions.parseDuration(value));
                 case "pidfile" -> options.withPidFile(java.nio.file.Path.of(value));
                 default -> {
                     if (!key.startsWith("listen.")) {

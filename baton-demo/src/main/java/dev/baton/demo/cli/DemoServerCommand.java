@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /** {@code baton demo-server}: one generation of the demo server (Jetty, Netty or gRPC), upgraded by SIGHUP or SIGUSR2. */
 @Command(name = "demo-server", mixinStandardHelpOptions = true,
         description = {"Run the demo server: GET / says which pid and generation answered; GET /sleep?ms=N "
-                + "sleeps first (for --server grpc: the demo gRPC service, Hello and Ticks, and the health "
+                + "sleeps first; GET /ready answers 200, and 503 once a final stop began (for --server grpc: the demo gRPC service, Hello and Ticks, and the health "
                 + "service). SIGHUP or SIGUSR2 upgrades it (the config file is read again), SIGTERM stops it "
                 + "gracefully."})
 final class DemoServerCommand implements Callable<Integer> {
@@ -70,6 +70,11 @@ final class DemoServerCommand implements Callable<Integer> {
             + "(jetty and netty).")
     boolean metrics;
 
+    @Option(names = "--shutdown-delay", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "0s", description = "On SIGTERM or baton stop: answer 503 on GET /ready at once but "
+                    + "keep accepting and serving this long, then drain (default: ${DEFAULT-VALUE}).")
+    Duration shutdownDelay;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure();
@@ -79,6 +84,7 @@ final class DemoServerCommand implements Callable<Integer> {
                 .readyTimeout(readyTimeout)
                 .drainTimeout(drainTimeout)
                 .aotCache(aotCache)
+                .shutdownDelay(shutdownDelay)
                 .build();
         PrintStream err = System.err;
         DemoServerOptions options;
