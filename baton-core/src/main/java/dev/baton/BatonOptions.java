@@ -34,6 +34,10 @@ import java.util.regex.Pattern;
  * @param backlog the accept queue length of listeners Baton binds (default 4096; the kernel caps it
  *     at {@code net.core.somaxconn})
  * @param controlTimeout the longest wait for a control message from a peer (default 5 s)
+ * @param probation how long an old generation keeps its copy of the listeners, not accepting, after its
+ *     successor is ready: if the successor dies within it, the old generation accepts again and the upgrade
+ *     is reported as failed; {@code baton reload} answers once it has passed. Zero turns it off (the old
+ *     generation drains at once); servers that cannot pause accepting drain at once too (default 1 s)
  */
 public record BatonOptions(
         String name,
@@ -44,7 +48,8 @@ public record BatonOptions(
         Duration stopTimeout,
         int maxDrainingGenerations,
         int backlog,
-        Duration controlTimeout) {
+        Duration controlTimeout,
+        Duration probation) {
 
     public static final String DEFAULT_NAME = "baton";
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
@@ -53,6 +58,9 @@ public record BatonOptions(
     public static final int DEFAULT_MAX_DRAINING_GENERATIONS = 2;
     public static final int DEFAULT_BACKLOG = 4096;
     public static final Duration DEFAULT_CONTROL_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_PROBATION = Duration.ofSeconds(1);
+    /** The longest probation: past a minute the old generation would rather drain. */
+    public static final Duration MAX_PROBATION = Duration.ofMinutes(1);
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -70,6 +78,7 @@ public record BatonOptions(
         positive("controlTimeout", controlTimeout);
         atLeastOne("maxDrainingGenerations", maxDrainingGenerations);
         atLeastOne("backlog", backlog);
+        probation(probation);
     }
 
     /** The defaults: name {@value #DEFAULT_NAME}, no pidfile, and the timeouts above. */
@@ -123,6 +132,10 @@ public record BatonOptions(
         return toBuilder().controlTimeout(value).build();
     }
 
+    public BatonOptions withProbation(Duration value) {
+        return toBuilder().probation(value).build();
+    }
+
     /** The pidfile, if one is set. */
     public Optional<Path> pidFileIfSet() {
         return Optional.ofNullable(pidFile);
@@ -159,6 +172,15 @@ public record BatonOptions(
         }
     }
 
+    private static void probation(Duration value) {
+        Objects.requireNonNull(value, "probation");
+        if (value.isNegative() || value.compareTo(MAX_PROBATION) > 0) {
+            throw new IllegalArgumentException("probation must be between 0 (off) and " + MAX_PROBATION.toSeconds()
+                    + "s, not " + value + "; it is how long the old generation waits, not accepting, to see its "
+                    + "successor live before it drains");
+        }
+    }
+
     static void atLeastOne(String setting, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(setting + " must be at least 1, not " + value);
@@ -176,6 +198,7 @@ public record BatonOptions(
         private int maxDrainingGenerations = DEFAULT_MAX_DRAINING_GENERATIONS;
         private int backlog = DEFAULT_BACKLOG;
         private Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
+        private Duration probation = DEFAULT_PROBATION;
 
         private Builder() {}
 
@@ -189,6 +212,7 @@ public record BatonOptions(
             maxDrainingGenerations = from.maxDrainingGenerations;
             backlog = from.backlog;
             controlTimeout = from.controlTimeout;
+            probation = from.probation;
         }
 
         public Builder name(String value) {
@@ -236,6 +260,11 @@ public record BatonOptions(
             return this;
         }
 
+        public Builder probation(Duration value) {
+            probation = value;
+            return this;
+        }
+
         /**
          * The options, checked.
          *
@@ -244,7 +273,7 @@ public record BatonOptions(
          */
         public BatonOptions build() {
             return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, drainTimeout, stopTimeout,
-                    maxDrainingGenerations, backlog, controlTimeout);
+                    maxDrainingGenerations, backlog, controlTimeout, probation);
         }
     }
 }

@@ -24,18 +24,20 @@ final class UpgradeRun {
     private final List<String> command;
     private final Path controlPath;
     private final long pid;
+    private final long startedEpochMillis;
     private final int generation;
     private final Duration readyTimeout;
     private final Duration stopTimeout;
     private final String logPrefix;
 
-    UpgradeRun(SuccessorLauncher launcher, GenerationClock clock, List<String> command, Path controlPath, long pid,
+    UpgradeRun(SuccessorLauncher launcher, GenerationClock clock, ProcessEnvironment self, Path controlPath,
             int generation, BatonOptions options, String logPrefix) {
         this.launcher = launcher;
         this.clock = clock;
-        this.command = command;
+        this.command = self.commandLine();
         this.controlPath = controlPath;
-        this.pid = pid;
+        this.pid = self.pid();
+        this.startedEpochMillis = self.startedEpochMillis();
         this.generation = generation;
         this.readyTimeout = options.readyTimeout();
         this.stopTimeout = options.stopTimeout();
@@ -46,8 +48,7 @@ final class UpgradeRun {
     UpgradeResult run(PendingUpgrade upgrade) {
         Successor successor;
         try {
-            successor = launcher.launch(command, Map.of(PredecessorLink.SOCKET_VARIABLE, controlPath.toString(),
-                    PredecessorLink.PID_VARIABLE, Long.toString(pid)), NOT_INHERITED);
+            successor = launcher.launch(command, successorVariables(), NOT_INHERITED);
         } catch (IOException e) {
             return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, 0, upgrade.generation, upgrade.elapsed(),
                     "cannot start the successor " + command + ": " + e.getMessage() + "; " + stillServing(),
@@ -80,6 +81,15 @@ final class UpgradeRun {
         return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, successor.pid(), upgrade.generation, elapsed,
                 "successor pid " + successor.pid() + " (generation " + upgrade.generation + ") "
                 + settlement.reason() + exit + "; " + stillServing(), successor.lastLines());
+    }
+
+    /** What tells the successor it is one, and names this generation, should it die before the handover. */
+    private Map<String, String> successorVariables() {
+        return Map.of(PredecessorLink.SOCKET_VARIABLE, controlPath.toString(),
+                PredecessorLink.PID_VARIABLE, Long.toString(pid),
+                PredecessorLink.GENERATION_VARIABLE, Integer.toString(generation),
+                PredecessorLink.STARTED_VARIABLE, Long.toString(startedEpochMillis),
+                PredecessorLink.LAUNCHED_VARIABLE, Long.toString(System.currentTimeMillis()));
     }
 
     private String stillServing() {

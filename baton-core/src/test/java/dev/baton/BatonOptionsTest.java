@@ -44,7 +44,8 @@ class BatonOptionsTest {
                 .withControlTimeout(Duration.ofMillis(6));
 
         assertThat(options).isEqualTo(new BatonOptions("shop", Path.of("/run/ctl"), Path.of("/run/shop.pid"),
-                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 4, 5, Duration.ofMillis(6)));
+                Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 4, 5, Duration.ofMillis(6),
+                BatonOptions.DEFAULT_PROBATION));
         assertThat(options.pidFileIfSet()).contains(Path.of("/run/shop.pid"));
         assertThat(BatonOptions.defaults().withBacklog(1).withName("baton"))
                 .isEqualTo(BatonOptions.defaults().withBacklog(1));
@@ -68,7 +69,11 @@ class BatonOptionsTest {
                 invalid("maxDrainingGenerations", o -> o.withMaxDrainingGenerations(-3),
                         "maxDrainingGenerations must be at least 1, not -3"),
                 invalid("backlog", o -> o.withBacklog(0), "backlog must be at least 1, not 0"),
-                invalid("backlog", o -> o.withBacklog(Integer.MIN_VALUE), "backlog must be at least 1, not -2147483648"));
+                invalid("backlog", o -> o.withBacklog(Integer.MIN_VALUE), "backlog must be at least 1, not -2147483648"),
+                invalid("probation", o -> o.withProbation(Duration.ofMillis(-1)),
+                        "probation must be between 0 (off) and 60s, not PT-0.001S"),
+                invalid("probation", o -> o.withProbation(Duration.ofMinutes(2)),
+                        "probation must be between 0 (off) and 60s, not PT2M"));
     }
 
     private static Arguments invalid(String setting, Function<BatonOptions, BatonOptions> change, String message) {
@@ -114,7 +119,7 @@ class BatonOptionsTest {
         assertThat(options).isEqualTo(new BatonOptions("shop", null, Path.of("/run/shop.pid"),
                 BatonOptions.DEFAULT_READY_TIMEOUT, Duration.ofSeconds(7), BatonOptions.DEFAULT_STOP_TIMEOUT,
                 BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS, BatonOptions.DEFAULT_BACKLOG,
-                BatonOptions.DEFAULT_CONTROL_TIMEOUT));
+                BatonOptions.DEFAULT_CONTROL_TIMEOUT, BatonOptions.DEFAULT_PROBATION));
         assertThat(options.toBuilder().build()).isEqualTo(options);
     }
 
