@@ -291,6 +291,18 @@ final class Lifecycle implements ControlledService {
         return drain.hammered();
     }
 
+    /**
+     * Lets go of everything at once, without any of a stop's cleanup (the control socket's file and the
+     * pidfile stay): what a SIGKILLed process leaves behind, for the state-machine tests.
+     */
+    void halt() {
+        ControlServer server = controlServer;
+        if (server != null) {
+            server.close();
+        }
+        abandon();
+    }
+
     /** Releases what a generation that never became ready holds; idempotent. */
     void abandon() {
         if (start instanceof StartMode.SuccessorOf successor) {
