@@ -54,6 +54,11 @@ final class DemoServerCommand implements Callable<Integer> {
                     + "(default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
+    @Option(names = "--probation", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "1s", description = "How long an old generation waits, not accepting, to see its successor "
+                    + "live before it drains; 0s for none (default: ${DEFAULT-VALUE}).")
+    Duration probation;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure();
@@ -62,6 +67,7 @@ final class DemoServerCommand implements Callable<Integer> {
                 .pidFile(pidFile)
                 .readyTimeout(readyTimeout)
                 .drainTimeout(drainTimeout)
+                .probation(probation)
                 .build();
         PrintStream err = System.err;
         return DemoServer.run(new DemoServerOptions(host, port, config, baton, server, nettyTransport), err);
