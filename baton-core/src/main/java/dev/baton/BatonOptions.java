@@ -42,6 +42,10 @@ import java.util.regex.Pattern;
  *     service goes on accepting and serving after its readiness turned "not ready", before it drains: the
  *     time a load balancer or kube-proxy needs to stop sending it connections (default 0: drain at once).
  *     An upgrade never waits for it, and a second stop signal cuts it short
+ * @param probation how long an old generation keeps its copy of the listeners, not accepting, after its
+ *     successor is ready: if the successor dies within it, the old generation accepts again and the upgrade
+ *     is reported as failed; {@code baton reload} answers once it has passed. Zero turns it off (the old
+ *     generation drains at once); servers that cannot pause accepting drain at once too (default 1 s)
  */
 public record BatonOptions(
         String name,
@@ -54,7 +58,8 @@ public record BatonOptions(
         int backlog,
         Duration controlTimeout,
         Path aotCache,
-        Duration shutdownDelay) {
+        Duration shutdownDelay,
+        Duration probation) {
 
     public static final String DEFAULT_NAME = "baton";
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(60);
@@ -64,6 +69,9 @@ public record BatonOptions(
     public static final int DEFAULT_BACKLOG = 4096;
     public static final Duration DEFAULT_CONTROL_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_SHUTDOWN_DELAY = Duration.ZERO;
+    public static final Duration DEFAULT_PROBATION = Duration.ofSeconds(1);
+    /** The longest probation: past a minute the old generation would rather drain. */
+    public static final Duration MAX_PROBATION = Duration.ofMinutes(1);
 
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
 
@@ -82,6 +90,7 @@ public record BatonOptions(
         atLeastOne("maxDrainingGenerations", maxDrainingGenerations);
         atLeastOne("backlog", backlog);
         notNegative("shutdownDelay", shutdownDelay);
+        probation(probation);
     }
 
     /**
@@ -174,6 +183,10 @@ public record BatonOptions(
         return toBuilder().shutdownDelay(value).build();
     }
 
+    public BatonOptions withProbation(Duration value) {
+        return toBuilder().probation(value).build();
+    }
+
     /** The pidfile, if one is set. */
     public Optional<Path> pidFileIfSet() {
         return Optional.ofNullable(pidFile);
@@ -218,6 +231,15 @@ public record BatonOptions(
         }
     }
 
+    private static void probation(Duration value) {
+        Objects.requireNonNull(value, "probation");
+        if (value.isNegative() || value.compareTo(MAX_PROBATION) > 0) {
+            throw new IllegalArgumentException("probation must be between 0 (off) and " + MAX_PROBATION.toSeconds()
+                    + "s, not " + value + "; it is how long the old generation waits, not accepting, to see its "
+                    + "successor live before it drains");
+        }
+    }
+
     static void atLeastOne(String setting, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(setting + " must be at least 1, not " + value);
@@ -237,6 +259,7 @@ public record BatonOptions(
         private Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
         private Path aotCache;
         private Duration shutdownDelay = DEFAULT_SHUTDOWN_DELAY;
+        private Duration probation = DEFAULT_PROBATION;
 
         private Builder() {}
 
@@ -252,6 +275,7 @@ public record BatonOptions(
             controlTimeout = from.controlTimeout;
             aotCache = from.aotCache;
             shutdownDelay = from.shutdownDelay;
+            probation = from.probation;
         }
 
         public Builder name(String value) {
@@ -309,6 +333,11 @@ public record BatonOptions(
             return this;
         }
 
+        public Builder probation(Duration value) {
+            probation = value;
+            return this;
+        }
+
         /**
          * The options, checked.
          *
@@ -317,7 +346,7 @@ public record BatonOptions(
          */
         public BatonOptions build() {
             return new BatonOptions(name, controlDirectory, pidFile, readyTimeout, drainTimeout, stopTimeout,
-                    maxDrainingGenerations, backlog, controlTimeout, aotCache, shutdownDelay);
+                    maxDrainingGenerations, backlog, controlTimeout, aotCache, shutdownDelay, probation);
         }
     }
 }

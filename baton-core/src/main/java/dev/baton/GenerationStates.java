@@ -167,17 +167,28 @@ final class GenerationStates {
         }
     }
 
-    /** The successor is ready: UPGRADING to DRAINING, if nothing settled the upgrade first; returns whether. */
+    /**
+     * The successor is ready and serves: its ready is acknowledged, if nothing settled the upgrade first;
+     * returns whether. The phase stays UPGRADING until {@link #probationPassed} (or the probation failed).
+     */
     boolean commit(PendingUpgrade upgrade) {
         lock.lock();
         try {
-            // Settled under the lock, so that a timeout or a stop cannot settle it between the two steps; the
-            // settlement has no dependent stages, completing it only wakes the thread waiting for it.
-            if (pending != upgrade || phase != Phase.UPGRADING || !upgrade.settleReady()) {
-                return false;
+            // Acknowledged under the lock, so that a timeout or a stop cannot settle it between the two steps.
+            return pending == upgrade && phase == Phase.UPGRADING && upgrade.acknowledge();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The successor lived through the probation: UPGRADING to DRAINING, the upgrade settled as ready. */
+    void probationPassed(PendingUpgrade upgrade) {
+        lock.lock();
+        try {
+            // the settlement has no dependent stages: completing it only wakes the thread waiting for it
+            if (upgrade.settleReady() && pending == upgrade && phase == Phase.UPGRADING) {
+                phase = Phase.DRAINING;
             }
-            phase = Phase.DRAINING;
-            return true;
         } finally {
             lock.unlock();
         }

@@ -14,7 +14,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -23,7 +22,9 @@ import java.util.function.Supplier;
 /**
  * The predecessor's side of the handover, on the successor's control connection: hands it the listeners,
  * the control socket and this process's standard output and error; waits for its ready notice; commits
- * (this generation drains) or refuses if the upgrade was settled otherwise meanwhile.
+ * (this generation drains) or refuses if the upgrade was settled otherwise meanwhile. After the commit this
+ * generation is on {@link Probation}: if the successor dies within it, this generation serves again (its
+ * control server, pidfile and systemd's MAINPID too) and the upgrade fails.
  *
  * <p>Stateless: the upgrade's state is {@link GenerationStates}'s and {@link PendingUpgrade}'s. Runs on the
  * thread {@link ControlServer} gives a handover, for up to the ready timeout.
@@ -38,6 +39,8 @@ final class HandoverToSuccessor implements HandoverHandler {
     private final ListenerSet listeners;
     private final Supplier<ControlServer> controlServer;
     private final Consumer<String> startDrain;
+    private final Probation probation;
+    private final Runnable servingAgain;
     private final ProcessInfo self;
     private final ServiceTally tally;
     private final String name;
@@ -47,16 +50,21 @@ final class HandoverToSuccessor implements HandoverHandler {
     /**
      * @param self this generation as its successor lists it among the draining ones
      * @param startDrain starts this generation's drain once the successor serves, saying why
+     * @param servingAgain makes this generation the one serving again (pidfile, systemd) when its successor
+     *     died on probation
      * @param tally the service's figures, handed on to the successor with its ready acknowledged
      */
     HandoverToSuccessor(GenerationStates states, OldGenerations oldGenerations, ListenerSet listeners,
-            Supplier<ControlServer> controlServer, Consumer<String> startDrain, ProcessInfo self, ServiceTally tally,
-            String name, Duration readyTimeout, String logPrefix) {
+            Supplier<ControlServer> controlServer, Consumer<String> startDrain, Probation probation,
+            Runnable servingAgain, ProcessInfo self, ServiceTally tally, String name, Duration readyTimeout,
+            String logPrefix) {
         this.states = states;
         this.oldGenerations = oldGenerations;
         this.listeners = listeners;
         this.controlServer = controlServer;
         this.startDrain = startDrain;
+        this.probation = probation;
+        this.servingAgain = servingAgain;
         this.self = self;
         this.tally = tally;
         this.name = name;
@@ -77,12 +85,7 @@ final class HandoverToSuccessor implements HandoverHandler {
         ControlServer server = controlServer.get();
         List<ProcessInfo> draining = new ArrayList<>(oldGenerations.stillDraining());
         draining.add(self);
-        int[] listenerFds = listeners.descriptors();
-        // The layout Handover documents: the listeners, the control listener, standard output and error.
-        int[] fds = Arrays.copyOf(listenerFds, listenerFds.length + 3);
-        fds[listenerFds.length] = server.descriptor();
-        fds[listenerFds.length + 1] = 1;
-        fds[listenerFds.length + 2] = 2;
+        int[] fds = HandoverDescriptors.toSend(listeners.descriptors(), server.descriptor());
         channel.send(new Handover(name, upgrade.generation, listeners.specs(), draining), fds);
         LOG.log(Level.DEBUG, () -> logPrefix + "handed " + fds.length + " descriptors to pid " + peer.pid());
         Message notice;
@@ -106,6 +109,14 @@ final class HandoverToSuccessor implements HandoverHandler {
             return;
         }
         channel.send(new Message.ReadyAck(tally.afterSuccess(upgrade.elapsed())));
+        Optional<String> died = probation.watch(upgrade.successor());
+        if (died.isPresent()) {
+            server.resume();
+            servingAgain.run();
+            upgrade.failProbation(died.get());
+            return;
+        }
+        states.probationPassed(upgrade);
         server.close();
         startDrain.accept("generation " + upgrade.generation + " (pid " + peer.pid() + ") is serving");
     }

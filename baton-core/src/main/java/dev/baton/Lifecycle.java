@@ -5,6 +5,7 @@ import dev.baton.internal.control.ControlServer;
 import dev.baton.internal.control.ControlledService;
 import dev.baton.internal.control.HandoverHandler;
 import dev.baton.internal.events.BatonEvents;
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Signals;
 import dev.baton.internal.protocol.Message.ProcessInfo;
@@ -73,7 +74,7 @@ final class Lifecycle implements ControlledService {
     private final UpgradeRun upgradeRun;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final long openedNanos;
-    private int controlFd = -1; // until ready() hands it to the control server
+    private Descriptor control; // the control socket, until ready() hands it to the control server
     private volatile ControlServer controlServer;
 
     private Lifecycle(BatonOptions options, Host host, PidFile pidFile, StartMode start) {
@@ -90,11 +91,7 @@ final class Lifecycle implements ControlledService {
             LOG.log(Level.WARNING, logPrefix + "this version names the service '" + options.name()
                     + "' but it took over '" + name + "'; the new name applies from the next cold start");
         }
-        this.controlFd = switch (start) {
-            case StartMode.ColdStart cold -> cold.controlFd();
-            case StartMode.SocketActivated activated -> activated.controlFd();
-            case StartMode.SuccessorOf _, StartMode.SupervisedWorker _ -> -1;
-        };
+        this.control = start.boundControl().orElse(null);
         this.listeners = new ListenerSet(start.inherited(), options.backlog(), generation, logPrefix);
         this.notifier = SystemdNotifier.fromEnvironment(host.environment().variables(), logPrefix);
         this.oldGenerations = new OldGenerations(host.liveness());
@@ -105,8 +102,7 @@ final class Lifecycle implements ControlledService {
         this.drain = new Drain(options, host.clock(), listeners, notifier, pidFile, () -> controlServer, controlPath,
                 events, generation, pid, logPrefix, start instanceof StartMode.SupervisedWorker, this::drained);
         this.upgradeRun = controlPath.map(path -> new UpgradeRun(host.launcher(), host.clock(),
-                host.environment().commandLine(), path, pid, generation, options, host.environment().variables(),
-                logPrefix)).orElse(null);
+                host.environment(), path, generation, options, logPrefix)).orElse(null);
     }
 
     /** Opens this process's generation: reads the process, decides how it started, installs the signals. */
@@ -124,7 +120,7 @@ final class Lifecycle implements ControlledService {
     /** Opens a generation on {@code host}, without signal handlers: the seam of the state-machine tests. */
     static Lifecycle create(BatonOptions options, Host host) throws IOException {
         PidFile pidFile = options.pidFile() == null ? null : PidFile.at(options.pidFile());
-        Lifecycle lifecycle = new Lifecycle(options, host, pidFile, StartMode.decide(options, host.environment()));
+        Lifecycle lifecycle = new Lifecycle(options, host, pidFile, StartMode.decide(options, host.environment(), host.liveness()));
         LOG.log(Level.INFO, lifecycle.logPrefix + "starting" + lifecycle.start.describe());
         AotCache.removeIfRefused(host.environment().commandLine(), System.getProperty("java.vm.info"))
                 .ifPresent(cache -> LOG.log(Level.INFO, lifecycle.logPrefix + "the JVM did not use the AOT cache "
@@ -172,7 +168,7 @@ final class Lifecycle implements ControlledService {
         if (start instanceof StartMode.SuccessorOf successor) {
             PredecessorLink.TakenOver taken;
             try {
-                taken = successor.link().takeOver(listeners.activeNames(), options.controlTimeout());
+                taken = successor.link().takeOver(listeners.activeNames(), options.controlTimeout(), logPrefix);
             } catch (IOException e) {
                 states.readyFailed();
                 stopped.countDown();
@@ -181,16 +177,18 @@ final class Lifecycle implements ControlledService {
             StartPriority.restore(host.environment().variables(), pid, logPrefix);
             oldGenerations.addAll(taken.draining());
             tally.takeOver(taken.figures());
-            controlFd = taken.controlFd();
+            control = taken.control();
             reload = "generation " + generation + " (pid " + pid + ") took over from pid " + taken.predecessorPid()
+                    + taken.predecessorDied().map(why -> ", which " + why).orElse("") + " at " + host.clock().now();
+        } else if (start instanceof StartMode.OrphanedSuccessor orphan) {
+            reload = "generation " + generation + " (pid " + pid + ") started on its own: " + orphan.gone().getMessage()
                     + " at " + host.clock().now();
         }
         listeners.closeUnclaimed();
         Optional<String> stopMeanwhile = states.served(reload);
-        if (controlFd >= 0) {
-            controlServer = ControlServer.start(controlFd, new ControlDispatcher(this, handover()),
+        if (control != null) {
+            controlServer = ControlServer.start(control.release(), new ControlDispatcher(this, handover()),
                     options.controlTimeout(), logPrefix);
-            controlFd = -1;
         }
         if (pidFile != null) {
             pidFile.write(pid);
@@ -213,7 +211,20 @@ final class Lifecycle implements ControlledService {
         ProcessInfo self = new ProcessInfo(pid, generation, ServiceStatus.State.DRAINING.toString(),
                 host.environment().startedEpochMillis());
         return new HandoverToSuccessor(states, oldGenerations, listeners, () -> controlServer,
-                why -> drain.start(false, why), self, tally, name, options.readyTimeout(), logPrefix);
+                why -> drain.start(false, why), new Probation(options.probation(), host.clock(), drain::servers,
+                logPrefix), this::servingAgain, self, tally, name, options.readyTimeout(), logPrefix);
+    }
+
+    /** Its successor died on probation: this generation is the serving one again, for the pidfile and systemd. */
+    private void servingAgain() {
+        try {
+            if (pidFile != null) {
+                pidFile.write(pid);
+            }
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot rewrite the pidfile after the successor died: " + e.getMessage());
+        }
+        notifier.ready(pid, "serving generation " + generation + " again: its successor died on probation");
     }
 
     // ---- upgrade (the predecessor's side) ----------------------------------------------------------
@@ -328,15 +339,26 @@ final class Lifecycle implements ControlledService {
         return drain.hammered();
     }
 
+    /**
+     * Lets go of everything at once, without any of a stop's cleanup (the control socket's file and the
+     * pidfile stay): what a SIGKILLed process leaves behind, for the state-machine tests.
+     */
+    void halt() {
+        ControlServer server = controlServer;
+        if (server != null) {
+            server.close();
+        }
+        abandon();
+    }
+
     /** Releases what a generation that never became ready holds; idempotent. */
     void abandon() {
         if (start instanceof StartMode.SuccessorOf successor) {
             successor.link().close();
         }
-        if (controlFd >= 0) {
-            Descriptors.closeQuietly(controlFd);
+        if (control != null && control.isOpen()) {
+            control.close();
             start.controlPath().ifPresent(drain::deleteQuietly);
-            controlFd = -1;
         }
         listeners.closeAll();
     }

@@ -36,4 +36,27 @@ public interface ManagedServer {
      * @return how many connections were closed, for the log
      */
     int hammer();
+
+    /**
+     * Whether this server can {@link #pauseAccepting()} and {@link #resumeAccepting()}. A server that can is
+     * kept on probation after its successor is ready: it stops accepting but keeps serving what it has
+     * open, and accepts again if the successor dies within the probation; one that cannot drains at once.
+     */
+    default boolean canPauseAccepting() {
+        return false;
+    }
+
+    /**
+     * Stops accepting new connections for now, keeping its channels open and serving the connections it
+     * has; new connections queue for the successor, which accepts on the same sockets. Called only if
+     * {@link #canPauseAccepting()}.
+     */
+    default void pauseAccepting() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot pause accepting");
+    }
+
+    /** Accepts again after {@link #pauseAccepting()}: its successor died on probation. */
+    default void resumeAccepting() {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot resume accepting");
+    }
 }

@@ -7,12 +7,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One upgrade under way, from the predecessor's side: the successor being started and how it ends.
  * The first of "ready", "exited", "timed out", "handover failed" or "stop requested" to be settled
- * decides; later ones are ignored.
+ * decides; later ones are ignored. Once the successor's ready is {@linkplain #acknowledge() acknowledged}
+ * it serves, and only the end of the probation settles the upgrade: ready if the successor lived through
+ * it, failed if it died ({@link #failProbation}); a timeout or a stop no longer does.
  *
  * <p>Concurrency: thread-safe on its own, without any other object's lock: {@code successor} is
- * volatile, {@code handedOver} atomic, and the settlement a future that completes once. The settlement
- * has no dependent stages (only a thread waits for it), so completing it runs no code, and
- * {@link GenerationStates} may do so under its lock.
+ * volatile, {@code handedOver} atomic, {@code acknowledged} and the settlement change under this
+ * object's monitor, and the settlement is a future that completes once. The settlement has no dependent
+ * stages (only a thread waits for it), so completing it runs no code, and {@link GenerationStates} may
+ * do so under its lock.
  */
 final class PendingUpgrade {
 
@@ -25,6 +28,7 @@ final class PendingUpgrade {
     private final CompletableFuture<Settlement> settlement = new CompletableFuture<>();
     private final AtomicBoolean handedOver = new AtomicBoolean();
     private volatile Successor successor;
+    private boolean acknowledged; // guarded by this
 
     PendingUpgrade(int generation, GenerationClock clock) {
         this.generation = generation;
@@ -57,11 +61,30 @@ final class PendingUpgrade {
         return process != null && process.pid() == pid && !settlement.isDone() && handedOver.compareAndSet(false, true);
     }
 
-    boolean settleReady() {
+    /**
+     * The successor's ready is accepted: from now on only the probation's end settles this upgrade.
+     *
+     * @return false if it was settled already (it failed first)
+     */
+    synchronized boolean acknowledge() {
+        if (settlement.isDone() || acknowledged) {
+            return false;
+        }
+        acknowledged = true;
+        return true;
+    }
+
+    synchronized boolean settleReady() {
         return settlement.complete(new Settlement(true, ""));
     }
 
-    boolean settleFailed(String reason) {
+    /** Fails the upgrade for {@code reason}, unless it was settled, or the successor's ready acknowledged. */
+    synchronized boolean settleFailed(String reason) {
+        return !acknowledged && settlement.complete(new Settlement(false, reason));
+    }
+
+    /** The acknowledged successor died on probation: the upgrade failed after all. */
+    synchronized boolean failProbation(String reason) {
         return settlement.complete(new Settlement(false, reason));
     }
 

@@ -2,12 +2,13 @@ package dev.baton;
 
 import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.Envelope;
-import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.protocol.Message;
 import dev.baton.internal.protocol.Message.Handover;
 import dev.baton.internal.protocol.Message.ListenerSpec;
-import java.io.FileDescriptor;
+import dev.baton.internal.protocol.Message.ProcessInfo;
 import java.io.IOException;
+import java.io.Serial;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -21,69 +22,122 @@ import java.util.Optional;
  * listeners, the control socket and the predecessor's standard output and error, and later says it
  * is ready.
  *
- * <p>The predecessor starts its successor with {@value #SOCKET_VARIABLE} and {@value #PID_VARIABLE}
- * in the environment; a process whose parent is not that pid ignores them (they were inherited by
- * mistake), so only the spawned successor hands itself over.
+ * <p>The predecessor starts its successor with {@value #SOCKET_VARIABLE}, {@value #PID_VARIABLE} and the
+ * variables that name it (its generation, start time, and when it launched the successor) in the
+ * environment; a process whose parent is not that pid ignores them (they were inherited by mistake),
+ * unless the predecessor is dead and this process started as it launched its successor: then the
+ * predecessor died before the handover ({@link PredecessorGone}).
+ *
+ * <p>A predecessor that dies after the handover is taken over from: {@link PredecessorWatch} notices at
+ * once and moves this process's output onto the predecessor's own standard streams (its relay died with
+ * it), and {@link #takeOver} then serves without its agreement.
  */
 final class PredecessorLink implements AutoCloseable {
 
     static final String SOCKET_VARIABLE = "BATON_UPGRADE_SOCKET";
     static final String PID_VARIABLE = "BATON_UPGRADE_PID";
+    static final String GENERATION_VARIABLE = "BATON_UPGRADE_GENERATION";
+    static final String STARTED_VARIABLE = "BATON_UPGRADE_STARTED";
+    static final String LAUNCHED_VARIABLE = "BATON_UPGRADE_LAUNCHED";
+
+    /** How long after its launch a process may start and still be the one launched (a fork takes ms). */
+    private static final long LAUNCH_TOLERANCE_MILLIS = 2_000;
+    /** How long a predecessor whose connection broke may take to be seen gone (its exit closes sockets first). */
+    static final Duration DEATH_GRACE = Duration.ofSeconds(2);
 
     private static final Logger LOG = System.getLogger(PredecessorLink.class.getName());
 
     private final ControlChannel channel;
     private final Path controlPath;
-    private final long predecessorPid;
+    private final ProcessInfo predecessor;
     private final Handover handover;
     private final List<InheritedListener> listeners;
-    private int controlFd;
-    private int stdoutFd;
-    private int stderrFd;
+    private final HandoverDescriptors received;
+    private final PredecessorWatch watch;
 
-    private PredecessorLink(ControlChannel channel, Path controlPath, long predecessorPid, Handover handover,
-            int[] fds) {
+    private PredecessorLink(ControlChannel channel, Path controlPath, ProcessInfo predecessor, Handover handover,
+            HandoverDescriptors received, OldGenerations.Liveness liveness) throws IOException {
         this.channel = channel;
         this.controlPath = controlPath;
-        this.predecessorPid = predecessorPid;
+        this.predecessor = predecessor;
         this.handover = handover;
+        this.received = received;
         List<InheritedListener> inherited = new ArrayList<>();
         List<ListenerSpec> specs = handover.listeners();
         for (int i = 0; i < specs.size(); i++) {
-            inherited.add(new InheritedListener(specs.get(i).name(), specs.get(i).address(), fds[i]));
+            inherited.add(new InheritedListener(specs.get(i).name(), specs.get(i).address(),
+                    received.listeners().get(i).release()));
         }
         this.listeners = List.copyOf(inherited);
-        this.controlFd = fds[specs.size()];
-        this.stdoutFd = fds[specs.size() + 1];
-        this.stderrFd = fds[specs.size() + 2];
+        this.watch = PredecessorWatch.start(channel, predecessor, liveness, received);
+    }
+
+    /** The predecessor named in the environment died before it handed anything over. */
+    static final class PredecessorGone extends IOException {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final transient ProcessInfo predecessor;
+
+        PredecessorGone(ProcessInfo predecessor, String why) {
+            super("the predecessor pid " + predecessor.pid() + " (generation " + predecessor.generation() + ") "
+                    + why);
+            this.predecessor = predecessor;
+        }
+
+        ProcessInfo predecessor() {
+            return predecessor;
+        }
     }
 
     /**
      * Takes over from the predecessor named in the environment, if this process is its successor.
      *
+     * @throws PredecessorGone if it died before the handover; this process serves on its own
      * @throws IOException if the predecessor cannot be reached or refuses; the successor must exit
      */
-    static Optional<PredecessorLink> connect(ProcessEnvironment environment, Duration timeout) throws IOException {
+    static Optional<PredecessorLink> connect(ProcessEnvironment environment, Duration timeout,
+            OldGenerations.Liveness liveness) throws IOException {
         String socket = environment.variables().get(SOCKET_VARIABLE);
         String parent = environment.variables().get(PID_VARIABLE);
         if (socket == null || parent == null) {
             return Optional.empty();
         }
-        long pid = environment.pid();
+        ProcessInfo named = predecessorNamed(environment.variables(), parent);
         long parentPid = environment.parentPid();
-        if (!parent.strip().equals(Long.toString(parentPid))) {
+        if (named == null || named.pid() != parentPid) {
+            if (named != null && launchedAs(environment) && !liveness.isRunning(named)) {
+                throw new PredecessorGone(named, "died before this successor reached it");
+            }
             LOG.log(Level.WARNING, "ignoring " + SOCKET_VARIABLE + ": it is meant for a child of pid " + parent
                     + ", and this process's parent is pid " + parentPid);
             return Optional.empty();
         }
         Path path = Path.of(socket);
-        ControlChannel channel = ControlChannel.connect(path, timeout);
+        ControlChannel channel;
         try {
-            channel.send(new Message.HandoverRequest(pid));
-            Envelope reply = channel.receive(timeout);
+            channel = ControlChannel.connect(path, timeout);
+        } catch (IOException e) {
+            if (awaitGone(named, liveness)) {
+                throw new PredecessorGone(named, "died before this successor reached it (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
+        Envelope reply;
+        try {
+            channel.send(new Message.HandoverRequest(environment.pid()));
+            reply = channel.receive(timeout);
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            if (e instanceof IOException && awaitGone(named, liveness)) {
+                throw new PredecessorGone(named, "died before it handed over its listeners (" + e.getMessage() + ")");
+            }
+            throw e;
+        }
+        try {
             return switch (reply.message()) {
-                case Handover handover -> Optional.of(new PredecessorLink(channel, path, parentPid, handover,
-                        reply.fds()));
+                case Handover handover -> Optional.of(new PredecessorLink(channel, path, named, handover,
+                        HandoverDescriptors.received(reply.fds(), handover.listeners().size()), liveness));
                 case Message.Refused refused -> throw new IOException("the predecessor (pid " + parentPid
                         + ") refused the handover: " + refused.reason());
                 case Message other -> {
@@ -96,6 +150,48 @@ final class PredecessorLink implements AutoCloseable {
             channel.close();
             throw e;
         }
+    }
+
+    /** The predecessor as the environment names it, or null if the variables are not a Baton predecessor's. */
+    private static ProcessInfo predecessorNamed(java.util.Map<String, String> variables, String pid) {
+        try {
+            int generation = Integer.parseInt(variables.getOrDefault(GENERATION_VARIABLE, "0").strip());
+            long started = Long.parseLong(variables.getOrDefault(STARTED_VARIABLE, "0").strip());
+            return new ProcessInfo(Long.parseLong(pid.strip()), generation,
+                    ServiceStatus.State.UPGRADING.toString(), started);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Whether this process started as its predecessor launched a successor: it is that successor. */
+    private static boolean launchedAs(ProcessEnvironment environment) {
+        try {
+            long launched = Long.parseLong(environment.variables().getOrDefault(LAUNCHED_VARIABLE, "").strip());
+            return Math.abs(environment.startedEpochMillis() - launched) <= LAUNCH_TOLERANCE_MILLIS;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether {@code predecessor} is gone, waiting up to {@link #DEATH_GRACE}: a killed process closes its
+     * sockets before it becomes a zombie, so a broken connection may come a moment before its death shows.
+     */
+    static boolean awaitGone(ProcessInfo predecessor, OldGenerations.Liveness liveness) {
+        long deadline = System.nanoTime() + DEATH_GRACE.toNanos();
+        while (liveness.isRunning(predecessor)) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(10); // a bounded wait on a fault path; no event tells a non-child's exit
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     Handover handover() {
@@ -111,28 +207,47 @@ final class PredecessorLink implements AutoCloseable {
     }
 
     long predecessorPid() {
-        return predecessorPid;
+        return predecessor.pid();
     }
 
-    /** What a successor takes from its predecessor once that agreed to its ready. */
-    record TakenOver(int controlFd, List<Message.ProcessInfo> draining, long predecessorPid,
-            ServiceStatus.Figures figures) {}
+    /**
+     * What a successor takes from its predecessor once that agreed to its ready, or died.
+     *
+     * @param predecessorDied how the predecessor died during the handover, or empty if it agreed
+     * @param figures the service's figures the predecessor handed on ({@link ServiceStatus.Figures#NONE} if it died)
+     */
+    record TakenOver(Descriptor control, List<ProcessInfo> draining, long predecessorPid,
+            Optional<String> predecessorDied, ServiceStatus.Figures figures) {}
+
+    /** The predecessor's answer to ready: the figures it handed on, or how it died. */
+    private record Answer(Optional<String> died, ServiceStatus.Figures figures) {
+        static Answer diedBecause(String why) {
+            return new Answer(Optional.of(why), ServiceStatus.Figures.NONE);
+        }
+    }
 
     /**
      * The successor's last step of the handover: says ready, waits for the predecessor to agree, takes
-     * over its standard streams and the control socket, and ends the conversation.
+     * over its standard streams and the control socket, and ends the conversation. If the predecessor died
+     * on the way, takes them over without its agreement.
      *
      * @param claimed the names of the listeners this generation uses
-     * @throws IOException if the predecessor refused or is gone; this generation must not serve (the link
-     *     is closed either way)
+     * @throws IOException if the predecessor refused, or broke off and still runs; this generation must not
+     *     serve (the link is closed either way)
      */
-    TakenOver takeOver(List<String> claimed, Duration timeout) throws IOException {
+    TakenOver takeOver(List<String> claimed, Duration timeout, String logPrefix) throws IOException {
         try {
-            ServiceStatus.Figures figures = ready(claimed, timeout);
-            adoptStandardStreams();
-            TakenOver taken = new TakenOver(controlFd, handover.draining(), predecessorPid, figures);
-            controlFd = -1;
-            return taken;
+            Optional<String> seenDead = watch.stop();
+            Answer answer = seenDead.isPresent() ? Answer.diedBecause(seenDead.get()) : sayReady(claimed, timeout);
+            Optional<String> died = answer.died();
+            died.ifPresent(why -> LOG.log(Level.WARNING, logPrefix + "the predecessor pid " + predecessor.pid()
+                    + " (generation " + predecessor.generation() + ") " + why + "; taking over without it: "
+                    + "serving on its listeners and control socket, writing to its standard output and error"));
+            watch.adoptStandardStreams();
+            List<ProcessInfo> draining = handover.draining().stream()
+                    .filter(old -> died.isEmpty() || old.pid() != predecessor.pid()).toList();
+            return new TakenOver(Descriptor.own(received.control().release(), "the control socket"), draining,
+                    predecessor.pid(), died, answer.figures());
         } finally {
             close();
         }
@@ -142,46 +257,35 @@ final class PredecessorLink implements AutoCloseable {
      * Tells the predecessor this generation is ready and waits for it to agree; returns the service's figures
      * it hands on.
      *
-     * @throws IOException if it refuses (it gave up waiting) or is gone; this generation must not serve
+     * @return how the predecessor died, if the conversation broke off because it is gone
+     * @throws IOException if it refuses (it gave up waiting), or broke off and still runs; this generation
+     *     must not serve
      */
-    private ServiceStatus.Figures ready(List<String> claimed, Duration timeout) throws IOException {
-        Message reply = channel.request(new Message.ReadyNotice(claimed), timeout);
+    private Answer sayReady(List<String> claimed, Duration timeout) throws IOException {
+        Message reply;
+        try {
+            reply = channel.request(new Message.ReadyNotice(claimed), timeout);
+        } catch (IOException e) {
+            if (!watch.awaitGone()) {
+                throw e;
+            }
+            return Answer.diedBecause("died as this generation said ready (" + e.getMessage() + ")");
+        }
         return switch (reply) {
-            case Message.ReadyAck ack -> ack.figures();
-            case Message.Refused refused -> throw new IOException("the predecessor (pid " + predecessorPid
+            case Message.ReadyAck ack -> new Answer(Optional.empty(), ack.figures());
+            case Message.Refused refused -> throw new IOException("the predecessor (pid " + predecessor.pid()
                     + ") refused this generation's ready: " + refused.reason());
-            default -> throw new IOException("the predecessor (pid " + predecessorPid + ") answered ready with "
+            default -> throw new IOException("the predecessor (pid " + predecessor.pid() + ") answered ready with "
                     + reply.getClass().getSimpleName());
         };
-    }
-
-    /**
-     * Points this process's standard output and error where the predecessor's go (a terminal, a
-     * journal, a file) instead of the pipes the predecessor read until now, so they outlive it.
-     */
-    private void adoptStandardStreams() throws IOException {
-        System.out.flush();
-        System.err.flush();
-        Descriptors.duplicateOnto(stdoutFd, 1);
-        Descriptors.duplicateOnto(stderrFd, 2);
-        Descriptors.closeQuietly(stdoutFd);
-        Descriptors.closeQuietly(stderrFd);
-        stdoutFd = -1;
-        stderrFd = -1;
-        assert FileDescriptor.out.valid();
     }
 
     /** Ends the conversation and closes whatever was received and not taken. */
     @Override
     public void close() {
+        watch.stop();
         channel.close();
-        for (int fd : new int[] {controlFd, stdoutFd, stderrFd}) {
-            if (fd >= 0) {
-                Descriptors.closeQuietly(fd);
-            }
-        }
-        controlFd = -1;
-        stdoutFd = -1;
-        stderrFd = -1;
+        received.close();
     }
+
 }

@@ -2,6 +2,7 @@ package dev.baton;
 
 import dev.baton.internal.control.ControlSocket;
 import dev.baton.internal.control.Refusals;
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.service.SocketActivation;
 import dev.baton.internal.service.SocketActivation.PassedSocket;
 import java.io.IOException;
@@ -23,13 +24,20 @@ sealed interface StartMode {
     String GENERATION_VARIABLE = "BATON_GENERATION";
 
     /** Generation 1, binding the control socket; no listener inherited. */
-    record ColdStart(Path socketPath, int controlFd) implements StartMode {}
+    record ColdStart(Path socketPath, Descriptor control) implements StartMode {}
 
     /** Generation 1, binding the control socket, with the listeners systemd passed. */
-    record SocketActivated(Path socketPath, int controlFd, List<PassedSocket> passed) implements StartMode {}
+    record SocketActivated(Path socketPath, Descriptor control, List<PassedSocket> passed) implements StartMode {}
 
     /** The successor of the generation at the other end of {@code link}, which handed it the listeners. */
     record SuccessorOf(PredecessorLink link) implements StartMode {}
+
+    /**
+     * A successor whose predecessor died before it handed anything over: it binds the listeners and the
+     * control socket afresh, at once, and carries on the generations' count.
+     */
+    record OrphanedSuccessor(Path socketPath, Descriptor control, PredecessorLink.PredecessorGone gone)
+            implements StartMode {}
 
     /** A worker of the supervisor {@code supervisorPid}: no control socket, never upgrades itself. */
     record SupervisedWorker(String supervisorPid, int generation, List<PassedSocket> passed) implements StartMode {}
@@ -40,25 +48,39 @@ sealed interface StartMode {
      *
      * @throws IOException if the predecessor cannot be reached, or the control socket cannot be bound
      */
-    static StartMode decide(BatonOptions options, ProcessEnvironment environment) throws IOException {
+    static StartMode decide(BatonOptions options, ProcessEnvironment environment, OldGenerations.Liveness liveness)
+            throws IOException {
         String supervisor = environment.variables().get(SUPERVISOR_VARIABLE);
         if (supervisor != null) {
             return new SupervisedWorker(supervisor, parseGeneration(environment.variables().get(GENERATION_VARIABLE)),
                     SocketActivation.fromEnvironment(environment.variables(), environment.pid()));
         }
-        Optional<PredecessorLink> link = PredecessorLink.connect(environment, options.controlTimeout());
+        Optional<PredecessorLink> link;
+        try {
+            link = PredecessorLink.connect(environment, options.controlTimeout(), liveness);
+        } catch (PredecessorLink.PredecessorGone gone) {
+            Path controlPath = controlPath(options, environment);
+            return new OrphanedSuccessor(controlPath, bindControl(controlPath, options), gone);
+        }
         if (link.isPresent()) {
             return new SuccessorOf(link.get());
         }
         List<PassedSocket> passed = SocketActivation.fromEnvironment(environment.variables(), environment.pid());
+        Path controlPath = controlPath(options, environment);
+        Descriptor control = bindControl(controlPath, options);
+        return passed.isEmpty() ? new ColdStart(controlPath, control) : new SocketActivated(controlPath, control, passed);
+    }
+
+    private static Descriptor bindControl(Path controlPath, BatonOptions options) throws IOException {
+        return Descriptor.own(ControlSocket.bind(controlPath, options.name()), "the control socket " + controlPath);
+    }
+
+    private static Path controlPath(BatonOptions options, ProcessEnvironment environment) throws IOException {
         Path directory = options.controlDirectory() != null
                 ? options.controlDirectory()
                 : ControlSocket.directory(environment.variables());
         ControlSocket.prepareDirectory(directory);
-        Path controlPath = ControlSocket.path(directory, options.name());
-        int controlFd = ControlSocket.bind(controlPath, options.name());
-        return passed.isEmpty() ? new ColdStart(controlPath, controlFd)
-                : new SocketActivated(controlPath, controlFd, passed);
+        return ControlSocket.path(directory, options.name());
     }
 
     /** This generation's number: 1 for a cold start, one more than the predecessor's, or the supervisor's count. */
@@ -66,6 +88,7 @@ sealed interface StartMode {
         return switch (this) {
             case ColdStart _, SocketActivated _ -> 1;
             case SuccessorOf successor -> successor.link().handover().generation();
+            case OrphanedSuccessor orphan -> orphan.gone().predecessor().generation() + 1;
             case SupervisedWorker worker -> worker.generation();
         };
     }
@@ -81,14 +104,25 @@ sealed interface StartMode {
             case ColdStart cold -> Optional.of(cold.socketPath());
             case SocketActivated activated -> Optional.of(activated.socketPath());
             case SuccessorOf successor -> Optional.of(successor.link().controlPath());
+            case OrphanedSuccessor orphan -> Optional.of(orphan.socketPath());
             case SupervisedWorker _ -> Optional.empty();
+        };
+    }
+
+    /** The control socket's listening descriptor this generation bound, if it bound one itself. */
+    default Optional<Descriptor> boundControl() {
+        return switch (this) {
+            case ColdStart cold -> Optional.of(cold.control());
+            case SocketActivated activated -> Optional.of(activated.control());
+            case OrphanedSuccessor orphan -> Optional.of(orphan.control());
+            case SuccessorOf _, SupervisedWorker _ -> Optional.empty();
         };
     }
 
     /** The listeners handed to this generation, not yet claimed. */
     default List<InheritedListener> inherited() {
         return switch (this) {
-            case ColdStart _ -> List.of();
+            case ColdStart _, OrphanedSuccessor _ -> List.of();
             case SocketActivated activated -> fromPassed(activated.passed());
             case SuccessorOf successor -> successor.link().listeners();
             case SupervisedWorker worker -> fromPassed(worker.passed());
@@ -108,6 +142,10 @@ sealed interface StartMode {
             case SocketActivated activated -> " with " + activated.passed().size()
                     + " socket-activated listeners; control socket " + activated.socketPath();
             case SuccessorOf successor -> " as the successor of pid " + successor.link().predecessorPid();
+            case OrphanedSuccessor orphan -> " as a successor whose predecessor is gone: " + orphan.gone().getMessage()
+                    + "; binding the listeners afresh (connections are refused until they are bound); control "
+                    + "socket " + orphan.socketPath() + "; this process's output still goes to the pipe the "
+                    + "predecessor read, which nobody reads now";
             case SupervisedWorker worker -> " under the supervisor pid " + worker.supervisorPid();
         };
     }

@@ -29,6 +29,7 @@ final class UpgradeRun {
     private final List<String> command;
     private final Path controlPath;
     private final long pid;
+    private final long startedEpochMillis;
     private final int generation;
     private final Duration readyTimeout;
     private final Duration stopTimeout;
@@ -36,19 +37,20 @@ final class UpgradeRun {
     private final Optional<AotCache> aotCache;
     private final Map<String, String> environment;
 
-    UpgradeRun(SuccessorLauncher launcher, GenerationClock clock, List<String> command, Path controlPath, long pid,
-            int generation, BatonOptions options, Map<String, String> environment, String logPrefix) {
+    UpgradeRun(SuccessorLauncher launcher, GenerationClock clock, ProcessEnvironment self, Path controlPath,
+            int generation, BatonOptions options, String logPrefix) {
         this.launcher = launcher;
         this.clock = clock;
-        this.command = command;
+        this.command = self.commandLine();
         this.controlPath = controlPath;
-        this.pid = pid;
+        this.pid = self.pid();
+        this.startedEpochMillis = self.startedEpochMillis();
         this.generation = generation;
         this.readyTimeout = options.readyTimeout();
         this.stopTimeout = options.stopTimeout();
         this.logPrefix = logPrefix;
+        this.environment = self.variables();
         this.aotCache = AotCache.of(options.aotCache(), environment);
-        this.environment = environment;
     }
 
     /** Runs {@code upgrade} to its end; the handover, on a control connection, settles it as ready. */
@@ -58,8 +60,7 @@ final class UpgradeRun {
         AotCache.Prepared prepared = aotCache.map(cache -> cache.prepare(command, logPrefix))
                 .orElse(new AotCache.Prepared(AotCache.withoutFlags(command), AotCache.Use.NONE, started -> {}));
         Map<String, String> add = new HashMap<>(StartPriority.forSuccessor(environment, logPrefix));
-        add.put(PredecessorLink.SOCKET_VARIABLE, controlPath.toString());
-        add.put(PredecessorLink.PID_VARIABLE, Long.toString(pid));
+        add.putAll(successorVariables());
         try {
             successor = launcher.launch(prepared.command(), add, NOT_INHERITED);
             prepared.started().accept(successor.pid());
@@ -99,6 +100,15 @@ final class UpgradeRun {
         return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, successor.pid(), upgrade.generation, elapsed,
                 "successor pid " + successor.pid() + " (generation " + upgrade.generation + ") "
                 + settlement.reason() + exit + "; " + stillServing(), successor.lastLines());
+    }
+
+    /** What tells the successor it is one, and names this generation, should it die before the handover. */
+    private Map<String, String> successorVariables() {
+        return Map.of(PredecessorLink.SOCKET_VARIABLE, controlPath.toString(),
+                PredecessorLink.PID_VARIABLE, Long.toString(pid),
+                PredecessorLink.GENERATION_VARIABLE, Integer.toString(generation),
+                PredecessorLink.STARTED_VARIABLE, Long.toString(startedEpochMillis),
+                PredecessorLink.LAUNCHED_VARIABLE, Long.toString(System.currentTimeMillis()));
     }
 
     private String stillServing() {

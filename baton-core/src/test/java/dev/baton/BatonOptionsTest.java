@@ -49,7 +49,7 @@ class BatonOptionsTest {
 
         assertThat(options).isEqualTo(new BatonOptions("shop", Path.of("/run/ctl"), Path.of("/run/shop.pid"),
                 Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(3), 4, 5, Duration.ofMillis(6),
-                Path.of("/var/cache/shop"), Duration.ofSeconds(7)));
+                Path.of("/var/cache/shop"), Duration.ofSeconds(7), BatonOptions.DEFAULT_PROBATION));
         assertThat(options.pidFileIfSet()).contains(Path.of("/run/shop.pid"));
         assertThat(BatonOptions.defaults().withBacklog(1).withName("baton"))
                 .isEqualTo(BatonOptions.defaults().withBacklog(1));
@@ -75,7 +75,11 @@ class BatonOptionsTest {
                 invalid("shutdownDelay", o -> o.withShutdownDelay(Duration.ofMillis(-1)),
                         "shutdownDelay must be zero or more, not PT-0.001S"),
                 invalid("backlog", o -> o.withBacklog(0), "backlog must be at least 1, not 0"),
-                invalid("backlog", o -> o.withBacklog(Integer.MIN_VALUE), "backlog must be at least 1, not -2147483648"));
+                invalid("backlog", o -> o.withBacklog(Integer.MIN_VALUE), "backlog must be at least 1, not -2147483648"),
+                invalid("probation", o -> o.withProbation(Duration.ofMillis(-1)),
+                        "probation must be between 0 (off) and 60s, not PT-0.001S"),
+                invalid("probation", o -> o.withProbation(Duration.ofMinutes(2)),
+                        "probation must be between 0 (off) and 60s, not PT2M"));
     }
 
     private static Arguments invalid(String setting, Function<BatonOptions, BatonOptions> change, String message) {
@@ -136,7 +140,8 @@ class BatonOptionsTest {
         assertThat(options).isEqualTo(new BatonOptions("shop", null, Path.of("/run/shop.pid"),
                 BatonOptions.DEFAULT_READY_TIMEOUT, Duration.ofSeconds(7), BatonOptions.DEFAULT_STOP_TIMEOUT,
                 BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS, BatonOptions.DEFAULT_BACKLOG,
-                BatonOptions.DEFAULT_CONTROL_TIMEOUT, null, BatonOptions.DEFAULT_SHUTDOWN_DELAY));
+                BatonOptions.DEFAULT_CONTROL_TIMEOUT, null, BatonOptions.DEFAULT_SHUTDOWN_DELAY,
+                BatonOptions.DEFAULT_PROBATION));
         assertThat(options.toBuilder().build()).isEqualTo(options);
     }
 

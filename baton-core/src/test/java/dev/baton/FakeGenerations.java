@@ -36,7 +36,9 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
         /** Takes the handover, then dies (SIGKILL) before ready(). */
         CRASHES,
         /** Takes the handover and never calls ready(); stopped with status 143. */
-        HANGS
+        HANGS,
+        /** Takes over, calls ready(), and is SIGKILLed as soon as ready() returns. */
+        DIES_AFTER_READY
     }
 
     static final long PID = ProcessHandle.current().pid();
@@ -188,6 +190,12 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
                     case CRASHES -> {
                         exit.complete(128 + 9);
                         gone(lifecycle);
+                    }
+                    case DIES_AFTER_READY -> {
+                        lifecycle.ready();
+                        generations.remove(lifecycle);
+                        lifecycle.halt();
+                        exit.complete(128 + 9);
                     }
                     case HANGS, EXITS -> { }
                 }

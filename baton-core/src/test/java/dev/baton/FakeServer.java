@@ -12,7 +12,10 @@ final class FakeServer implements ManagedServer {
     final AtomicInteger acceptingCalls = new AtomicInteger();
     final AtomicInteger drainCalls = new AtomicInteger();
     final AtomicInteger hammerCalls = new AtomicInteger();
+    final AtomicInteger pauseCalls = new AtomicInteger();
+    final AtomicInteger resumeCalls = new AtomicInteger();
     private final int openConnections;
+    private boolean canPause;
     private final CompletableFuture<Void> drained = new CompletableFuture<>();
 
     private FakeServer(int openConnections) {
@@ -29,8 +32,30 @@ final class FakeServer implements ManagedServer {
         return new FakeServer(connections);
     }
 
+    /** A server whose drain finishes at once, and that can pause accepting (it is kept on probation). */
+    static FakeServer pausable() {
+        FakeServer server = new FakeServer(0);
+        server.canPause = true;
+        return server;
+    }
+
     boolean accepting() {
-        return acceptingCalls.get() > 0 && drainCalls.get() == 0;
+        return acceptingCalls.get() > 0 && drainCalls.get() == 0 && pauseCalls.get() == resumeCalls.get();
+    }
+
+    @Override
+    public boolean canPauseAccepting() {
+        return canPause;
+    }
+
+    @Override
+    public void pauseAccepting() {
+        pauseCalls.incrementAndGet();
+    }
+
+    @Override
+    public void resumeAccepting() {
+        resumeCalls.incrementAndGet();
     }
 
     @Override

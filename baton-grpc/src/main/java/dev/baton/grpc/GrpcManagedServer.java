@@ -70,6 +70,22 @@ public final class GrpcManagedServer implements ManagedServer, LifecycleListener
         channels.startAccepting();
     }
 
+    /** gRPC on Baton's channels can: a server channel that does not read accepts nothing. */
+    @Override
+    public boolean canPauseAccepting() {
+        return true;
+    }
+
+    @Override
+    public void pauseAccepting() {
+        channels.pauseAccepting(true);
+    }
+
+    @Override
+    public void resumeAccepting() {
+        channels.pauseAccepting(false);
+    }
+
     /**
      * {@inheritDoc}
      *

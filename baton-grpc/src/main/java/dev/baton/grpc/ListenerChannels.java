@@ -60,6 +60,17 @@ final class ListenerChannels implements ChannelFactory<ServerChannel> {
         }
     }
 
+    /** Stops or restarts reading the channels (the probation after a successor is ready), unless closed. */
+    synchronized void pauseAccepting(boolean paused) {
+        if (closed) {
+            return;
+        }
+        accepting = !paused;
+        for (ListenerServerChannel channel : channels) {
+            channel.config().setAutoRead(!paused);
+        }
+    }
+
     /**
      * Closes this server's copy of every listener (a plain {@code close}, never {@code shutdown}, so
      * the other generations holding the socket go on accepting), and completes once every connection

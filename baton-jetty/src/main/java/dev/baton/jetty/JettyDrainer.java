@@ -71,6 +71,32 @@ final class JettyDrainer implements ManagedServer {
         }
     }
 
+    /** Jetty can: its acceptors wait while the connectors keep their channels ({@link #pauseAccepting()}). */
+    @Override
+    public boolean canPauseAccepting() {
+        return true;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Jetty's {@code AbstractConnector.setAccepting(false)}: an acceptor already blocked in {@code accept}
+     * may still take one connection, which is served like any other.
+     */
+    @Override
+    public void pauseAccepting() {
+        if (!started.get()) {
+            setAccepting(false);
+        }
+    }
+
+    @Override
+    public void resumeAccepting() {
+        if (!started.get()) {
+            setAccepting(true);
+        }
+    }
+
     private void setAccepting(boolean accepting) {
         for (Connector connector : server.getConnectors()) {
             if (connector instanceof AbstractConnector abstractConnector) {

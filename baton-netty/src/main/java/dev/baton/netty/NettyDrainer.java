@@ -55,9 +55,30 @@ public final class NettyDrainer implements ManagedServer {
      */
     @Override
     public void startAccepting() {
+        setAutoRead(true);
+    }
+
+    /** Netty can: a server channel that does not read accepts nothing, and keeps its descriptor. */
+    @Override
+    public boolean canPauseAccepting() {
+        return true;
+    }
+
+    /** {@inheritDoc} Turns the server channels' auto-read off; open connections are served on. */
+    @Override
+    public void pauseAccepting() {
+        setAutoRead(false);
+    }
+
+    @Override
+    public void resumeAccepting() {
+        setAutoRead(true);
+    }
+
+    private void setAutoRead(boolean read) {
         if (!started.get()) {
             for (ServerChannel listener : listeners) {
-                listener.config().setAutoRead(true);
+                listener.config().setAutoRead(read);
             }
         }
     }

@@ -75,6 +75,11 @@ final class DemoServerCommand implements Callable<Integer> {
                     + "keep accepting and serving this long, then drain (default: ${DEFAULT-VALUE}).")
     Duration shutdownDelay;
 
+    @Option(names = "--probation", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "1s", description = "How long an old generation waits, not accepting, to see its successor "
+                    + "live before it drains; 0s for none (default: ${DEFAULT-VALUE}).")
+    Duration probation;
+
     @Override
     public Integer call() throws Exception {
         Logging.configure();
@@ -85,6 +90,7 @@ final class DemoServerCommand implements Callable<Integer> {
                 .drainTimeout(drainTimeout)
                 .aotCache(aotCache)
                 .shutdownDelay(shutdownDelay)
+                .probation(probation)
                 .build();
         PrintStream err = System.err;
         DemoServerOptions options;

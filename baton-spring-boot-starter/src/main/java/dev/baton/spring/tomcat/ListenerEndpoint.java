@@ -83,6 +83,17 @@ final class ListenerEndpoint extends NioEndpoint {
     }
 
     /**
+     * Stops accepting for now (the probation after a successor is ready): the acceptor waits at the gate
+     * before its next {@code accept}; {@link #startAccepting()} lets it go again.
+     */
+    void pauseAccepting() {
+        synchronized (gate) {
+            accepting = false;
+            gate.notifyAll();
+        }
+    }
+
+    /**
      * Stops accepting for good: closes this process's copy of the listener (which wakes an acceptor
      * blocked in {@code accept}); other holders of the socket go on accepting.
      */

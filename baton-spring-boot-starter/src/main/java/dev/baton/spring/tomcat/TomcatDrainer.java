@@ -54,6 +54,24 @@ final class TomcatDrainer implements ManagedServer {
         }
     }
 
+    /** Tomcat on Baton's endpoint can: its acceptor waits at the endpoint's gate. */
+    @Override
+    public boolean canPauseAccepting() {
+        return true;
+    }
+
+    @Override
+    public void pauseAccepting() {
+        if (!started.get()) {
+            endpoint.pauseAccepting();
+        }
+    }
+
+    @Override
+    public void resumeAccepting() {
+        startAccepting();
+    }
+
     /** {@inheritDoc} Calling it again returns the same future. */
     @Override
     public CompletableFuture<Void> drain() {
