@@ -137,7 +137,7 @@ class SpringUpgradeIT {
             UpgradeResult failed = reload.get(SampleApp.READY_WAIT.toSeconds(), TimeUnit.SECONDS);
             String report = failed.message() + "\n" + String.join("\n", failed.lastOutput());
             assertThat(failed.succeeded()).as(report).isFalse();
-                    .contains("was stopped before it was ready")
+            assertThat(report).contains("was stopped before it was ready")
                     .contains("dev.baton.spring.sample.SampleStartup");
             assertThat(Http.get(app.port(), "/").pid()).isEqualTo(old);
         }
