@@ -13,7 +13,11 @@ import java.nio.charset.StandardCharsets;
  */
 final class OutputRelay implements Runnable {
 
-    private static final int MAX_LINE_CHARS = 400;
+    /**
+     * What a reported line keeps (the output itself is copied whole): as much as the supervisor keeps of a
+     * worker's line, so that a Spring Boot failure's long lines (a cause, a stack on one line) are not cut.
+     */
+    private static final int MAX_LINE_CHARS = 8000;
 
     private final InputStream source;
     private final OutputStream target;

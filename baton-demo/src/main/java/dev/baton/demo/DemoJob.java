@@ -128,7 +128,8 @@ public final class DemoJob {
     }
 
     private void awaitServing(Process server) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + READY_WAIT.toNanos();
+        Duration readyWait = options.server().isSpring() ? SpringDemo.READY_WAIT : READY_WAIT;
+        long deadline = System.nanoTime() + readyWait.toNanos();
         while (true) {
             if (!server.isAlive()) {
                 throw new IOException("the demo server exited with status " + server.exitValue()
@@ -142,7 +143,7 @@ public final class DemoJob {
                 // not listening on its control socket yet
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("the demo server was not ready within " + READY_WAIT.toSeconds()
+                throw new IOException("the demo server was not ready within " + readyWait.toSeconds()
                         + "s; its log: " + log);
             }
             server.waitFor(100, TimeUnit.MILLISECONDS); // returns at once if it exits

@@ -24,6 +24,9 @@ public final class DemoServer {
      *     another non-zero status when it could not start
      */
     public static int run(DemoServerOptions options, PrintStream err) throws InterruptedException {
+        if (options.server().isSpring()) {
+            return SpringDemo.run(options, err);
+        }
         DemoConfig config;
         try {
             config = options.config() == null ? DemoConfig.defaults() : DemoConfig.load(options.config());
@@ -63,6 +66,7 @@ public final class DemoServer {
             case JETTY -> JettyDemo.start(baton, options, answers);
             case NETTY -> NettyDemo.start(baton, options, answers);
             case GRPC -> GrpcDemo.start(baton, options);
+            case SPRING_TOMCAT, SPRING_JETTY, SPRING_WEBFLUX -> throw new AssertionError("run by SpringDemo");
         };
     }
 }

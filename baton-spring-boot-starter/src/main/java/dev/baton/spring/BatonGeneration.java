@@ -56,7 +56,11 @@ final class BatonGeneration
     private final ConfigurableApplicationContext context;
     private final List<BatonWarmUp> warmUps;
     private final BatonWebServers servers;
+    private static final int REPORTED_FRAMES = 12;
+
     private volatile boolean running;
+    private volatile boolean readyCalled;
+    private volatile boolean destroyed;
     private volatile String lastReload;
 
     BatonGeneration(Baton baton, BatonProperties properties, ConfigurableApplicationContext context,
@@ -70,6 +74,40 @@ final class BatonGeneration
                 ? "generation " + baton.generation() + " (pid " + baton.pid() + ") took over at " + Instant.now()
                 : "none";
         baton.addLifecycleListener(this);
+        watchStopBeforeReady(Thread.currentThread());
+    }
+
+    /**
+     * A stop before ready (the predecessor's SIGTERM at its ready timeout, or a stop signal while starting)
+     * only releases {@link Baton#awaitStopped()}, which a Spring application does not call: it would go on
+     * starting until the predecessor kills it, and its failure report would not say why it never became
+     * ready. So this ends the JVM (status 1) once it logged, on one line (the predecessor keeps a
+     * successor's last lines), where the start was: the stack of the thread that builds the context.
+     */
+    private void watchStopBeforeReady(Thread starter) {
+        Thread.ofPlatform().daemon().name("baton-stop-before-ready").start(() -> {
+            try {
+                baton.awaitStopped();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (readyCalled || destroyed) {
+                return;
+            }
+            LOG.log(Level.ERROR, "generation " + baton.generation() + " (pid " + baton.pid() + ") was stopped"
+                    + " before it was ready (its predecessor's ready timeout, baton.ready-timeout, or a stop signal);"
+                    + " exiting; the start was at: " + topFrames(starter));
+            System.exit(1);
+        });
+    }
+
+    private static String topFrames(Thread thread) {
+        StackTraceElement[] frames = thread.getStackTrace();
+        StringBuilder text = new StringBuilder(thread.getName()).append(' ').append(thread.getState());
+        for (int i = 0; i < Math.min(frames.length, REPORTED_FRAMES); i++) {
+            text.append(i == 0 ? ": " : " <- ").append(frames[i]);
+        }
+        return text.toString();
     }
 
     /** The last upgrade seen by this generation, for the health contributor. */
@@ -88,8 +126,9 @@ final class BatonGeneration
                 && servers.registered() == 0) {
             throw new IllegalStateException("Baton does not support the web server "
                     + web.getWebServer().getClass().getName() + ": it binds a port of its own, so a successor would"
-                    + " find the port taken; use Tomcat (spring-boot-starter-tomcat) or Jetty"
-                    + " (spring-boot-starter-jetty with dev.baton:baton-jetty), or set baton.enabled=false");
+                    + " find the port taken; use Tomcat (spring-boot-starter-tomcat), Jetty"
+                    + " (spring-boot-starter-jetty with dev.baton:baton-jetty) or Reactor Netty (spring-boot-starter-webflux with"
+                    + " dev.baton:baton-netty), or set baton.enabled=false");
         }
         try {
             for (BatonWarmUp warmUp : warmUps) {
@@ -99,6 +138,7 @@ final class BatonGeneration
             throw new IllegalStateException("a warm-up (BatonWarmUp) failed, so generation " + baton.generation()
                     + " never served: " + e.getMessage(), e);
         }
+        readyCalled = true;
         try {
             baton.ready();
         } catch (IOException e) {
@@ -188,6 +228,7 @@ final class BatonGeneration
      */
     @Override
     public void destroy() {
+        destroyed = true;
         if (baton.state() == GenerationState.STARTING) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("baton-close").unstarted(baton::close));
         } else {

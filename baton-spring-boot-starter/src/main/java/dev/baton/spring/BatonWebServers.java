@@ -2,6 +2,7 @@ package dev.baton.spring;
 
 import dev.baton.Baton;
 import dev.baton.ListenAddress;
+import dev.baton.Listener;
 import dev.baton.ManagedServer;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -35,9 +36,17 @@ public final class BatonWebServers {
      *     machine's), with a message that says so
      */
     public ServerSocketChannel listen(InetAddress address, int port) {
+        return listener(address, port).channel();
+    }
+
+    /**
+     * Like {@link #listen}, with the listener's descriptor, for a server that accepts on a duplicate of it
+     * (Netty's epoll transport).
+     */
+    public Listener listener(InetAddress address, int port) {
         ListenAddress listenAddress = new ListenAddress.Tcp(host(address), Math.max(port, 0));
         try {
-            return baton.listen(properties.getListener(), listenAddress);
+            return baton.listener(properties.getListener(), listenAddress);
         } catch (IOException e) {
             throw new BatonStartException("Baton cannot listen on " + properties.getListener() + "=" + listenAddress
                     + " (server.address and server.port): " + e.getMessage(), "Stop the process that holds the port"

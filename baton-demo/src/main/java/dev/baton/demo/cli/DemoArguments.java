@@ -32,7 +32,8 @@ final class DemoArguments {
     int port;
 
     @Option(names = "--server", paramLabel = "SERVER", defaultValue = "jetty", converter = ServerKindConverter.class,
-            description = "The demo server's server: jetty or netty (HTTP/1.1 load), or grpc (closed-loop Hello calls, "
+            description = "The demo server's server: jetty, netty, spring-tomcat, spring-jetty or spring-webflux "
+                    + "(HTTP/1.1 load), or grpc (closed-loop Hello calls, "
                     + "one client per connection) (default: ${DEFAULT-VALUE}).")
     DemoServerKind server;
 

@@ -24,7 +24,8 @@ final class DemoServerCommand implements Callable<Integer> {
     int port;
 
     @Option(names = "--server", paramLabel = "SERVER", defaultValue = "jetty", converter = ServerKindConverter.class,
-            description = "The server: jetty, netty or grpc (default: ${DEFAULT-VALUE}).")
+            description = "The server: jetty, netty, grpc, or the Spring Boot sample on spring-tomcat, spring-jetty or"
+                    + " spring-webflux (default: ${DEFAULT-VALUE}).")
     DemoServerKind server;
 
     @Option(names = "--netty-transport", paramLabel = "TRANSPORT", defaultValue = "nio",

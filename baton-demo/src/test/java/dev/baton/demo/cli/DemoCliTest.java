@@ -68,6 +68,7 @@ class DemoCliTest {
         int exit = execute(command, "--port", "0", "--server", "nope");
 
         assertThat(exit).isEqualTo(2);
-        assertThat(err.toString()).contains("--server", "unknown server 'nope'", "jetty, netty, grpc");
+        assertThat(err.toString()).contains("--server", "unknown server 'nope'",
+                "jetty, netty, grpc, spring-tomcat, spring-jetty, spring-webflux");
     }
 }

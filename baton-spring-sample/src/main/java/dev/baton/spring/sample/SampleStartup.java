@@ -20,6 +20,12 @@ class SampleStartup {
     /** Waits {@code sample.warm-up} before Baton's ready(), as a real warm-up would take time. */
     @Bean
     BatonWarmUp sampleWarmUp(SampleProperties properties) {
-        return () -> Thread.sleep(properties.warmUp());
+        return () -> {
+            if (properties.warmUp().isPositive()) {
+                System.getLogger(SampleStartup.class.getName()).log(System.Logger.Level.INFO,
+                        "warming up for " + properties.warmUp() + " (pid " + ProcessHandle.current().pid() + ")");
+                Thread.sleep(properties.warmUp());
+            }
+        };
     }
 }

@@ -9,19 +9,25 @@ import dev.baton.load.LoadGenerator;
 import dev.baton.load.LoadOptions;
 import dev.baton.load.LoadReport;
 import dev.baton.load.LoadRun;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The sample jar, run with {@code java -jar} on Tomcat and on Jetty, upgraded in place: no failed
+ * The sample jar, run with {@code java -jar} on Tomcat, on Jetty and on Reactor Netty (WebFlux), upgraded in place: no failed
  * request under load, requests in flight finish on the old generation, a broken successor is rolled back.
  */
 @Timeout(600)
@@ -31,7 +37,7 @@ class SpringUpgradeIT {
     Path directory;
 
     @ParameterizedTest
-    @ValueSource(strings = {"tomcat", "jetty"})
+    @ValueSource(strings = {"tomcat", "jetty", "webflux"})
     void upgrade_threeSighupsUnderLoad_noFailedRequestAndAnswersFromEveryGeneration(String server) throws Exception {
         try (SampleApp app = SampleApp.start(directory, server, "")) {
             List<Long> generations = new ArrayList<>(List.of(app.servingPid()));
@@ -61,7 +67,7 @@ class SpringUpgradeIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tomcat", "jetty"})
+    @ValueSource(strings = {"tomcat", "jetty", "webflux"})
     void upgrade_slowRequestsInFlight_finishOnTheOldPid(String server) throws Exception {
         try (SampleApp app = SampleApp.start(directory, server, "")) {
             long old = app.servingPid();
@@ -86,7 +92,7 @@ class SpringUpgradeIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"tomcat", "jetty"})
+    @ValueSource(strings = {"tomcat", "jetty", "webflux"})
     void upgrade_successorContextFails_rolledBackWithItsMessageAndTheOldOneServes(String server) throws Exception {
         try (SampleApp app = SampleApp.start(directory, server, "")) {
             long old = app.servingPid();
@@ -107,6 +113,33 @@ class SpringUpgradeIT {
                 assertThat(report.failures()).as("%s%s", report.toTable(), app.logTail()).isZero();
                 assertThat(report.pids().keySet()).contains(old, next.successorPid());
             }
+        }
+    }
+
+    @Test
+    void upgrade_successorStoppedBeforeReady_reportSaysWhereItsStartWas() throws Exception {
+        try (SampleApp app = SampleApp.start(directory, "tomcat", "")) {
+            long old = app.servingPid();
+            app.writeConfig("sample.warm-up=10m\n");
+            CompletableFuture<UpgradeResult> reload = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return app.reload();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            // The successor warms up (never ready); stopped as the predecessor's ready timeout would stop it.
+            Pattern warming = Pattern.compile("warming up for PT10M \\(pid (\\d+)\\)");
+            long successor = await().atMost(SampleApp.READY_WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> warming.matcher(app.logText()).results().map(m -> Long.parseLong(m.group(1)))
+                            .findFirst().orElse(-1L), pid -> pid > 0);
+            app.kill("TERM", successor);
+            UpgradeResult failed = reload.get(SampleApp.READY_WAIT.toSeconds(), TimeUnit.SECONDS);
+            String report = failed.message() + "\n" + String.join("\n", failed.lastOutput());
+            assertThat(failed.succeeded()).as(report).isFalse();
+            assertThat(report).contains("was stopped before it was ready")
+                    .contains("dev.baton.spring.sample.SampleStartup");
+            assertThat(Http.get(app.port(), "/").pid()).isEqualTo(old);
         }
     }
 
