@@ -65,8 +65,8 @@ final class SampleApp implements AutoCloseable {
                 "--server.port=" + port, "--server.address=127.0.0.1", "--baton.name=" + name,
                 "--baton.pidfile=" + pidFile, "--spring.config.additional-location=optional:file:" + config,
                 "--spring.main.banner-mode=off"));
-        if (server.equals("jetty")) {
-            command.add("--spring.profiles.active=jetty");
+        if (!server.equals("tomcat")) {
+            command.add("--spring.profiles.active=" + server); // jetty, or webflux (Reactor Netty)
         }
         command.addAll(extraArguments);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -78,7 +78,7 @@ final class SampleApp implements AutoCloseable {
         record(firstGeneration.pid());
     }
 
-    /** Starts the sample jar on {@code server} (tomcat or jetty) and waits until it serves. */
+    /** Starts the sample jar on {@code server} (tomcat, jetty or webflux) and waits until it serves. */
     static SampleApp start(Path directory, String server, String configText, String... extraArguments)
             throws IOException {
         SampleApp app = new SampleApp(directory, server, configText, List.of(extraArguments));
