@@ -19,13 +19,21 @@ import java.util.Objects;
  * @param workDirectory where the server's log, pidfile and configuration go
  * @param server the server the demo server runs; for gRPC the load is {@code connections} clients calling
  *     {@code Hello}, and {@code mode} does not apply
+ * @param protocol what the load speaks; {@code mode} applies to HTTP/1.1 only
  */
 public record DemoJobOptions(List<String> serverCommand, int port, int connections, Duration duration, int upgrades,
-        ConnectionMode mode, Path workDirectory, DemoServerKind server) {
+        ConnectionMode mode, Path workDirectory, DemoServerKind server, DemoProtocol protocol) {
 
     public static final int DEFAULT_CONNECTIONS = 32;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
     public static final int DEFAULT_UPGRADES = 5;
+
+    /** The default protocol of {@code server}. */
+    public DemoJobOptions(List<String> serverCommand, int port, int connections, Duration duration, int upgrades,
+            ConnectionMode mode, Path workDirectory, DemoServerKind server) {
+        this(serverCommand, port, connections, duration, upgrades, mode, workDirectory, server,
+                DemoProtocol.defaultFor(server));
+    }
 
     public DemoJobOptions {
         serverCommand = List.copyOf(serverCommand);
@@ -33,6 +41,12 @@ public record DemoJobOptions(List<String> serverCommand, int port, int connectio
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(workDirectory, "workDirectory");
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(protocol, "protocol");
+        if (!protocol.isServedBy(server)) {
+            throw new IllegalArgumentException("the " + server.label() + " demo server does not serve protocol "
+                    + protocol.label() + "; " + (server == DemoServerKind.GRPC ? "it serves grpc"
+                            : "it serves http1, h2c and ws"));
+        }
         if (serverCommand.isEmpty()) {
             throw new IllegalArgumentException("serverCommand is empty");
         }

@@ -14,9 +14,11 @@ import java.util.Objects;
  * @param baton the Baton options: name, pidfile, timeouts
  * @param server which server serves
  * @param nettyTransport the Netty transport of the Netty server (NIO or native epoll)
+ * @param tls the certificate and key of HTTPS (h2 and HTTP/1.1 by ALPN) for Jetty and Netty, or {@code null}
+ *     for cleartext (HTTP/1.1 and h2c)
  */
 public record DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
-        Transport nettyTransport) {
+        Transport nettyTransport, DemoTls tls) {
 
     public DemoServerOptions {
         Objects.requireNonNull(host, "host");
@@ -26,6 +28,12 @@ public record DemoServerOptions(String host, int port, Path config, BatonOptions
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be 0 to 65535, not " + port);
         }
+    }
+
+    /** A cleartext demo server. */
+    public DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
+            Transport nettyTransport) {
+        this(host, port, config, baton, server, nettyTransport, null);
     }
 
     /** The Jetty demo server. */

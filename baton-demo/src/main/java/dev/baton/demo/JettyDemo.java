@@ -2,14 +2,21 @@ package dev.baton.demo;
 
 import dev.baton.Baton;
 import dev.baton.jetty.BatonJetty;
+import dev.baton.jetty.WebSocketDrain;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.channels.ServerSocketChannel;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.websocket.core.server.WebSocketUpgradeHandler;
 
-/** The demo on Jetty 12: the {@link DemoHandler} behind a Baton connector, drained by baton-jetty. */
+/**
+ * The demo on Jetty 12: the {@link DemoHandler} behind a Baton connector speaking HTTP/1.1 and h2c (or
+ * HTTPS with h2 by ALPN, given {@link DemoTls}), a WebSocket echo at {@code /ws}, drained by baton-jetty.
+ */
 final class JettyDemo implements RunningServer {
 
     private static final Logger LOG = System.getLogger(JettyDemo.class.getName());
@@ -25,15 +32,38 @@ final class JettyDemo implements RunningServer {
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("demo-http");
         Server server = new Server(threads);
-        server.addConnector(BatonJetty.connector(server, http));
-        server.setHandler(new DemoHandler(answers));
+        server.addConnector(connector(server, http, options.tls()));
         baton.register(BatonJetty.manage(server));
+        server.setHandler(webSocketsAnd(server, new DemoHandler(answers),
+                new WebSocketEcho(baton.pid(), baton.generation())));
         try {
             server.start();
         } catch (Exception e) {
             throw new IOException("cannot start Jetty: " + e.getMessage(), e);
         }
         return new JettyDemo(server);
+    }
+
+    private static ServerConnector connector(Server server, ServerSocketChannel listener, DemoTls tls)
+            throws IOException {
+        if (tls == null) {
+            return BatonJetty.h2cConnector(server, listener);
+        }
+        try {
+            return BatonJetty.tlsConnector(server, listener, tls.certificate(), tls.privateKey());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The echo at {@code /ws}, each session closed with 1001 by the drain; every other request to {@code http}. */
+    private static WebSocketUpgradeHandler webSocketsAnd(Server server, DemoHandler http, WebSocketEcho echo) {
+        WebSocketDrain sessions = BatonJetty.webSockets(server);
+        WebSocketUpgradeHandler upgrade = new WebSocketUpgradeHandler();
+        upgrade.addMapping(WebSocketEcho.PATH, (request, response, callback) ->
+                sessions.track(new JettyDemoWebSocket(echo)));
+        upgrade.setHandler(http);
+        return upgrade;
     }
 
     @Override
