@@ -17,6 +17,8 @@ module dev.baton.demo {
     requires io.netty.codec.http2;
     requires info.picocli;
     requires java.logging;
+    requires java.net.http;
+    requires org.eclipse.jetty.websocket.core.server;
 
     exports dev.baton.demo;
 

@@ -3,11 +3,9 @@ package dev.baton.demo;
 import dev.baton.BatonControl;
 import dev.baton.ServiceStatus;
 import dev.baton.UpgradeResult;
-import dev.baton.load.LoadOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,10 +110,9 @@ public final class DemoJob {
             awaitServing(server);
             List<Outcome> outcomes = new ArrayList<>();
             for (Load each : loads) {
-                out.printf("Load: %d %s for %ds, never retrying; %d upgrades meanwhile%n", options.connections(),
-                        options.server() == DemoServerKind.GRPC ? "gRPC clients calling Hello (default settings)"
-                                : options.mode().label() + " connections"
-                                        + (options.path().equals("/") ? "" : " on GET " + options.path()),
+                out.printf("Load: %s%s for %ds, never retrying; %d upgrades meanwhile%n",
+                        JobLoads.describe(options.protocol(), options.connections(), options.mode()),
+                        options.path().equals("/") ? "" : " on GET " + options.path(),
                         each.duration().toSeconds(), each.upgrades());
                 Outcome outcome = drive(each);
                 print(outcome);
@@ -191,16 +188,10 @@ public final class DemoJob {
         }
     }
 
-    /** The load of the server the job runs: HTTP/1.1 for Jetty and Netty, {@code Hello} calls for gRPC. */
+    /** The load of the protocol asked: HTTP/1.1, h2c or WebSocket for Jetty and Netty, {@code Hello} calls for gRPC. */
     private JobLoad startLoad(Load each) {
-        if (options.server() == DemoServerKind.GRPC) {
-            return new GrpcJobLoad(port, options.connections());
-        }
-        return new HttpJobLoad(LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
-                .withConnections(options.connections())
-                .withDuration(each.duration().plus(RELOAD_WAIT.multipliedBy(each.upgrades() + 1L)))
-                .withMode(options.mode())
-                .withPath(options.path()));
+        return JobLoads.start(options.server(), options.protocol(), port, options.connections(), options.mode(),
+                options.path(), each.duration().plus(RELOAD_WAIT.multipliedBy(each.upgrades() + 1L)));
     }
 
     private UpgradeTiming upgrade(int number) throws IOException {
@@ -281,9 +272,17 @@ public final class DemoJob {
         }
         out.println();
         out.println(outcome.passed()
-                ? "PASS: zero failed " + (options.server() == DemoServerKind.GRPC ? "calls" : "requests") + " across " + outcome.upgrades().size() + " upgrades"
-                : "FAIL: " + outcome.load().failures() + " failed requests, "
+                ? "PASS: zero failed " + unit() + " across " + outcome.upgrades().size() + " upgrades"
+                : "FAIL: " + outcome.load().failures() + " failed " + unit() + ", "
                         + outcome.upgrades().stream().filter(u -> !u.succeeded()).count() + " failed upgrades");
+    }
+
+    private String unit() {
+        return switch (options.protocol()) {
+            case HTTP1, H2C -> "requests";
+            case WS -> "echoes";
+            case GRPC -> "calls";
+        };
     }
 
     private static String tail(Path file) {

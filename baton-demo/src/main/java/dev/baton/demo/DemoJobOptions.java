@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param workDirectory where the server's log, pidfile and configuration go
  * @param server the server the demo server runs; for gRPC the load is {@code connections} clients calling
  *     {@code Hello}, and {@code mode} does not apply
+ * @param protocol what the load speaks; {@code mode} applies to HTTP/1.1 only
  * @param path what the HTTP load asks for, such as {@code /} or {@code /sleep?ms=20}; not for gRPC
  */
 public record DemoJobOptions(List<String> serverCommand, int port, int connections, Duration duration, int upgrades,
-        ConnectionMode mode, Path workDirectory, DemoServerKind server, String path) {
+        ConnectionMode mode, Path workDirectory, DemoServerKind server, DemoProtocol protocol, String path) {
 
     public static final int DEFAULT_CONNECTIONS = 32;
     public static final Duration DEFAULT_DURATION = Duration.ofSeconds(20);
@@ -35,6 +36,12 @@ public record DemoJobOptions(List<String> serverCommand, int port, int connectio
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(workDirectory, "workDirectory");
         Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(protocol, "protocol");
+        if (!protocol.isServedBy(server)) {
+            throw new IllegalArgumentException("the " + server.label() + " demo server does not serve protocol "
+                    + protocol.label() + "; " + (server == DemoServerKind.GRPC ? "it serves grpc"
+                            : "it serves http1, h2c and ws"));
+        }
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("the load's path must start with /, not '" + path + "'");
@@ -56,21 +63,28 @@ public record DemoJobOptions(List<String> serverCommand, int port, int connectio
         }
     }
 
-    /** The job loading {@code GET /}. */
+    /** The job loading {@code GET /} in the default protocol of {@code server}. */
     public DemoJobOptions(List<String> serverCommand, int port, int connections, Duration duration, int upgrades,
             ConnectionMode mode, Path workDirectory, DemoServerKind server) {
-        this(serverCommand, port, connections, duration, upgrades, mode, workDirectory, server, "/");
+        this(serverCommand, port, connections, duration, upgrades, mode, workDirectory, server,
+                DemoProtocol.defaultFor(server), "/");
+    }
+
+    /** These options with another protocol. */
+    public DemoJobOptions withProtocol(DemoProtocol newProtocol) {
+        return new DemoJobOptions(serverCommand, port, connections, duration, upgrades, mode, workDirectory, server,
+                newProtocol, path);
     }
 
     /** These options with another load path. */
     public DemoJobOptions withPath(String newPath) {
-        return new DemoJobOptions(serverCommand, port, connections, duration, upgrades, mode, workDirectory, server, newPath);
+        return new DemoJobOptions(serverCommand, port, connections, duration, upgrades, mode, workDirectory, server, protocol, newPath);
     }
 
     /** These options with {@code arguments} added to the server's command, such as {@code --no-warm-up}. */
     public DemoJobOptions withServerArguments(List<String> arguments) {
         List<String> command = new ArrayList<>(serverCommand);
         command.addAll(arguments);
-        return new DemoJobOptions(command, port, connections, duration, upgrades, mode, workDirectory, server, path);
+        return new DemoJobOptions(command, port, connections, duration, upgrades, mode, workDirectory, server, protocol, path);
     }
 }

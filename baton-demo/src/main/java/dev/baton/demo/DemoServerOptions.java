@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param warmUpRounds how many times the Jetty and Netty servers send each of {@link #WARM_UP_PATHS} through
  *     their own handlers before ready (at most {@link #WARM_UP_LIMIT}); 0 for no warm-up
  * @param metrics whether {@code GET /metrics} shows Baton's meters in the Prometheus format (HTTP servers only)
+ * @param tls the certificate and key of HTTPS (h2 and HTTP/1.1 by ALPN) for Jetty and Netty, or {@code null}
+ *     for cleartext (HTTP/1.1 and h2c)
  */
 public record DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
-        Transport nettyTransport, int warmUpRounds, boolean metrics) {
+        Transport nettyTransport, int warmUpRounds, boolean metrics, DemoTls tls) {
 
     /** The warm-up rounds unless told otherwise. */
     public static final int DEFAULT_WARM_UP_ROUNDS = 200;
@@ -48,10 +50,10 @@ public record DemoServerOptions(String host, int port, Path config, BatonOptions
         }
     }
 
-    /** The demo server with the default warm-up, without {@code /metrics}. */
+    /** A cleartext demo server with the default warm-up, without {@code /metrics}. */
     public DemoServerOptions(String host, int port, Path config, BatonOptions baton, DemoServerKind server,
             Transport nettyTransport) {
-        this(host, port, config, baton, server, nettyTransport, DEFAULT_WARM_UP_ROUNDS, false);
+        this(host, port, config, baton, server, nettyTransport, DEFAULT_WARM_UP_ROUNDS, false, null);
     }
 
     /** The Jetty demo server. */

@@ -118,6 +118,11 @@ final class GrpcJobLoad implements JobLoad {
     }
 
     @Override
+    public int pidsSoFar() {
+        return pids.size();
+    }
+
+    @Override
     public JobReport stop() throws InterruptedException {
         running = false;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);

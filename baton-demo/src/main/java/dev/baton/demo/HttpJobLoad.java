@@ -5,6 +5,7 @@ import dev.baton.load.LoadOptions;
 import dev.baton.load.LoadReport;
 import dev.baton.load.LoadRun;
 import java.util.Optional;
+import java.util.Map;
 
 /** The HTTP/1.1 load of the demo job, baton-load's closed loop that never retries. */
 final class HttpJobLoad implements JobLoad {
@@ -14,6 +15,11 @@ final class HttpJobLoad implements JobLoad {
         @Override
         public long failures() {
             return load.failures();
+        }
+
+        @Override
+        public Map<Long, Long> pids() {
+            return load.pids();
         }
 
         @Override
@@ -42,6 +48,11 @@ final class HttpJobLoad implements JobLoad {
     @Override
     public String progressLine() {
         return run.snapshot().toProgressLine();
+    }
+
+    @Override
+    public int pidsSoFar() {
+        return run.snapshot().distinctPids();
     }
 
     @Override

@@ -1,10 +1,15 @@
 package dev.baton.demo;
 
+import java.util.Map;
+
 /** What a load of the demo job measured, printed as a table and as one summary line. */
 public interface JobReport {
 
     /** The failed requests or calls. */
     long failures();
+
+    /** How many answers each pid gave, in the order first seen or in pid order. */
+    Map<Long, Long> pids();
 
     /** Whether nothing failed. */
     default boolean hasNoFailures() {

@@ -1,16 +1,23 @@
 package dev.baton.demo.cli;
 
 import dev.baton.demo.DemoJobOptions;
+import dev.baton.demo.DemoProtocol;
 import dev.baton.demo.DemoServerKind;
 import dev.baton.load.ConnectionMode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** The options {@code baton demo} and {@code baton bench} share: the load and the upgrades. */
 final class DemoArguments {
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
     @Option(names = "--connections", defaultValue = "" + DemoJobOptions.DEFAULT_CONNECTIONS, paramLabel = "N",
             description = "Concurrent connections (default: ${DEFAULT-VALUE}).")
@@ -37,10 +44,21 @@ final class DemoArguments {
                     + "one client per connection) (default: ${DEFAULT-VALUE}).")
     DemoServerKind server;
 
+    @Option(names = "--protocol", paramLabel = "PROTOCOL", converter = ProtocolConverter.class,
+            description = "What the load speaks: http1, h2c or ws (websocket) for jetty and netty, grpc for grpc "
+                    + "(default: http1, or grpc for --server grpc).")
+    DemoProtocol protocol;
+
     DemoJobOptions options() throws IOException {
+        DemoProtocol spoken = protocol != null ? protocol : DemoProtocol.defaultFor(server);
+        if (!spoken.isServedBy(server)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--protocol " + spoken.label()
+                    + " is not served by --server " + server.label() + "; use " + (server == DemoServerKind.GRPC
+                            ? "--protocol grpc" : "--protocol http1, h2c or ws"));
+        }
         Path work = Files.createTempDirectory("baton-demo-");
         return new DemoJobOptions(SelfCommand.of("demo-server"), port, connections,
                 duration, upgrades,
-                newConnections ? ConnectionMode.NEW_CONNECTION : ConnectionMode.KEEP_ALIVE, work, server);
+                newConnections ? ConnectionMode.NEW_CONNECTION : ConnectionMode.KEEP_ALIVE, work, server, spoken, "/");
     }
 }

@@ -4,6 +4,7 @@ import dev.baton.BatonOptions;
 import dev.baton.demo.DemoServer;
 import dev.baton.demo.DemoServerKind;
 import dev.baton.demo.DemoServerOptions;
+import dev.baton.demo.DemoTls;
 import dev.baton.netty.Transport;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -81,8 +82,26 @@ final class DemoServerCommand implements Callable<Integer> {
                     + "live before it drains; 0s for none (default: ${DEFAULT-VALUE}).")
     Duration probation;
 
+    @Option(names = "--tls-cert", paramLabel = "FILE", description = "Serve HTTPS (h2 and HTTP/1.1 by ALPN) with "
+            + "this PEM certificate chain; needs --tls-key. Read again by every generation.")
+    Path tlsCertificate;
+
+    @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM (PKCS#8) private key of --tls-cert.")
+    Path tlsKey;
+
     @Override
     public Integer call() throws Exception {
+        DemoTls tls;
+        try {
+            tls = DemoTls.of(tlsCertificate, tlsKey);
+        } catch (IllegalArgumentException e) {
+            System.err.println("demo-server: " + e.getMessage());
+            return 2;
+        }
+        if (tls != null && server == DemoServerKind.GRPC) {
+            System.err.println("demo-server: --tls-cert and --tls-key serve HTTPS on --server jetty or netty, not grpc");
+            return 2;
+        }
         Logging.configure();
         BatonOptions baton = BatonOptions.builder()
                 .name(name != null ? name : DemoServerOptions.defaultName(port))
@@ -97,7 +116,7 @@ final class DemoServerCommand implements Callable<Integer> {
         DemoServerOptions options;
         try {
             options = new DemoServerOptions(host, port, config, baton, server, nettyTransport,
-                    noWarmUp ? 0 : warmUpRounds, metrics);
+                    noWarmUp ? 0 : warmUpRounds, metrics, tls);
         } catch (IllegalArgumentException e) {
             err.println("demo-server: " + e.getMessage());
             return 2;

@@ -23,12 +23,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * of its own under a test's directory. Upgrades start processes that are not the test's children, so it
  * keeps every pid it sees, and {@link #close()} stops the service, waits for each, and kills survivors.
  */
-final class DemoServerRun implements AutoCloseable {
+public final class DemoServerRun implements AutoCloseable {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    final int port;
-    final Path log;
+    public final int port;
+    public final Path log;
     private final BatonControl control;
     private final Process first;
     private final Map<Long, ProcessHandle> seen = new ConcurrentHashMap<>();
@@ -53,7 +53,7 @@ final class DemoServerRun implements AutoCloseable {
     }
 
     /** Starts {@code demo-server} with {@code arguments} (such as {@code --server netty}) and waits until it serves. */
-    static DemoServerRun start(Path directory, String... arguments) throws IOException {
+    public static DemoServerRun start(Path directory, String... arguments) throws IOException {
         DemoServerRun server = new DemoServerRun(directory, arguments);
         try {
             server.awaitServingOtherThan(0);
@@ -65,12 +65,12 @@ final class DemoServerRun implements AutoCloseable {
     }
 
     /** The pid of the generation that serves now. */
-    long servingPid() {
+    public long servingPid() {
         return awaitServingOtherThan(0);
     }
 
     /** Sends SIGHUP to the serving generation and waits until its successor serves; returns the successor's pid. */
-    long upgradeBySighup() throws IOException, InterruptedException {
+    public long upgradeBySighup() throws IOException, InterruptedException {
         long old = servingPid();
         Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(old)).inheritIO().start();
         if (kill.waitFor() != 0) {
@@ -97,7 +97,7 @@ final class DemoServerRun implements AutoCloseable {
         ProcessHandle.of(pid).ifPresent(handle -> seen.putIfAbsent(pid, handle));
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.readString(log, StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -1,0 +1,51 @@
+package dev.baton.demo;
+
+import dev.baton.load.ConnectionMode;
+import dev.baton.load.LoadOptions;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/** Starts the demo job's load for a server and a protocol. */
+final class JobLoads {
+
+    private JobLoads() {}
+
+    /**
+     * Starts {@code connections} closed-loop clients of {@code protocol} against the demo server on
+     * {@code port} of the loopback address.
+     *
+     * @param mode for HTTP/1.1: keep-alive or a new connection per request; ignored otherwise
+     * @param httpPath for HTTP/1.1: what it asks for, such as {@code /}
+     * @param httpDuration for HTTP/1.1: how long baton-load may run at most (the job stops it sooner)
+     * @throws IllegalArgumentException if {@code server} does not serve {@code protocol}
+     */
+    static JobLoad start(DemoServerKind server, DemoProtocol protocol, int port, int connections, ConnectionMode mode,
+            String httpPath, Duration httpDuration) {
+        if (!protocol.isServedBy(server)) {
+            throw new IllegalArgumentException("the " + server.label() + " demo server does not serve "
+                    + protocol.label() + "; use --protocol " + (server == DemoServerKind.GRPC ? "grpc"
+                            : "http1, h2c or ws"));
+        }
+        return switch (protocol) {
+            case HTTP1 -> new HttpJobLoad(LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
+                    .withConnections(connections)
+                    .withDuration(httpDuration)
+                    .withMode(mode)
+                    .withPath(httpPath));
+            case H2C -> new H2cJobLoad(port, connections);
+            case WS -> new WebSocketJobLoad(port, connections);
+            case GRPC -> new GrpcJobLoad(port, connections);
+        };
+    }
+
+    /** What the load does, for the job's "Load:" line. */
+    static String describe(DemoProtocol protocol, int connections, ConnectionMode mode) {
+        return switch (protocol) {
+            case HTTP1 -> connections + " " + mode.label() + " HTTP/1.1 connections";
+            case H2C -> connections + " h2c callers (java.net.http.HttpClient, HTTP/2 by Upgrade, many streams a connection)";
+            case WS -> connections + " WebSocket sessions (java.net.http.WebSocket, reconnecting on close 1001)";
+            case GRPC -> connections + " gRPC clients calling Hello (default settings)";
+        };
+    }
+}

@@ -1,0 +1,109 @@
+package dev.baton.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.baton.demo.cli.DemoServerRun;
+import dev.baton.load.ConnectionMode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The contract every server adapter keeps, checked the same way for each: the demo server on Jetty,
+ * on Netty (NIO and native epoll) and on gRPC, as real processes upgraded by real SIGHUPs under a
+ * closed-loop load that never retries, for each protocol the server speaks (HTTP/1.1 keep-alive and a
+ * new connection per request, h2c with many streams a connection, WebSocket sessions that reconnect on
+ * close 1001, gRPC calls): zero failed exchanges, and answers from every generation.
+ *
+ * <p>The HTTP/2 and WebSocket clients are the JDK's ({@code java.net.http}), not Baton's.
+ */
+class AdapterContractTest {
+
+    private static final int UPGRADES = 3;
+    private static final int CLIENTS = 4;
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path directory;
+
+    /** One server as the demo runs it, by its {@code demo-server} arguments. */
+    private record Server(String label, DemoServerKind kind, List<String> arguments) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
+
+    /** One load: a protocol, and for HTTP/1.1 how connections are used. */
+    private record Load(DemoProtocol protocol, ConnectionMode mode) {
+        @Override
+        public String toString() {
+            return protocol == DemoProtocol.HTTP1 ? "http1 " + mode.label() : protocol.label();
+        }
+    }
+
+    /** Each server with every protocol it speaks: all its loads run at once, across the same upgrades. */
+    static Stream<Arguments> serversAndProtocols() {
+        Server jetty = new Server("jetty", DemoServerKind.JETTY, List.of("--server", "jetty"));
+        Server nettyNio = new Server("netty nio", DemoServerKind.NETTY, List.of("--server", "netty"));
+        Server nettyEpoll = new Server("netty epoll", DemoServerKind.NETTY,
+                List.of("--server", "netty", "--netty-transport", "epoll"));
+        Server grpc = new Server("grpc", DemoServerKind.GRPC, List.of("--server", "grpc"));
+        List<Load> http = List.of(new Load(DemoProtocol.HTTP1, ConnectionMode.KEEP_ALIVE),
+                new Load(DemoProtocol.HTTP1, ConnectionMode.NEW_CONNECTION),
+                new Load(DemoProtocol.H2C, ConnectionMode.KEEP_ALIVE),
+                new Load(DemoProtocol.WS, ConnectionMode.KEEP_ALIVE));
+        return Stream.of(Arguments.of(jetty, http), Arguments.of(nettyNio, http), Arguments.of(nettyEpoll, http),
+                Arguments.of(grpc, List.of(new Load(DemoProtocol.GRPC, ConnectionMode.KEEP_ALIVE))));
+    }
+
+    @ParameterizedTest(name = "{0}, {1}")
+    @MethodSource("serversAndProtocols")
+    void server_threeSighupUpgradesUnderLoadsThatNeverRetry_noFailedExchange_everyGenerationAnswers(
+            Server server, List<Load> loads) throws Exception {
+        try (DemoServerRun run = DemoServerRun.start(directory, server.arguments().toArray(String[]::new))) {
+            Map<Load, JobLoad> running = new LinkedHashMap<>();
+            Map<Load, JobReport> reports = new LinkedHashMap<>();
+            try {
+                for (Load load : loads) {
+                    running.put(load, JobLoads.start(server.kind(), load.protocol(), run.port, CLIENTS, load.mode(),
+                            "/", Duration.ofMinutes(5)));
+                }
+                awaitAnswersFrom(running, 1);
+                for (int upgrade = 1; upgrade <= UPGRADES; upgrade++) {
+                    run.upgradeBySighup();
+                    awaitAnswersFrom(running, upgrade + 1);
+                }
+                for (Map.Entry<Load, JobLoad> each : running.entrySet()) {
+                    reports.put(each.getKey(), each.getValue().stop());
+                }
+            } finally {
+                running.values().forEach(JobLoad::close);
+            }
+
+            reports.forEach((load, report) -> {
+                assertThat(report.failures()).as("failed %s%n%sserver log:%n%s", load, report.toTable(),
+                        run.logText()).isZero();
+                assertThat(report.pids()).as("%s: %s", load, report.toTable()).hasSize(UPGRADES + 1);
+                if (report instanceof LoadTally.Report tally && load.protocol() == DemoProtocol.WS) {
+                    assertThat(tally.reconnects()).as("sessions moved on close 1001: %s", report.toTable())
+                            .isGreaterThanOrEqualTo(UPGRADES);
+                }
+            });
+        }
+    }
+
+    /** Waits until every load has had answers from {@code generations} generations. */
+    private static void awaitAnswersFrom(Map<Load, JobLoad> running, int generations) {
+        running.forEach((load, clients) -> await("answers from generation " + generations + " for " + load + "; "
+                + clients.progressLine()).atMost(WAIT).until(() -> clients.pidsSoFar() >= generations));
+    }
+}
