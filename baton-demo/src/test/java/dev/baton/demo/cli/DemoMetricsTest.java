@@ -29,8 +29,11 @@ class DemoMetricsTest {
             assertThat(before).as(before).contains("baton_generation 1.0", "baton_upgrades_total{outcome=\"succeeded\"} 0.0");
 
             run.upgradeBySighup();
-            await().atMost(Duration.ofSeconds(60)).until(() -> get(run.port, "/metrics")
-                    .contains("baton_drain_seconds_count 1"));
+            // the old generation reports its drain, then exits: only then does it stop counting as draining
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                String metrics = get(run.port, "/metrics");
+                return metrics.contains("baton_drain_seconds_count 1") && metrics.contains("baton_generations_draining 0.0");
+            });
             String after = get(run.port, "/metrics");
 
             assertThat(after).as(after).contains("baton_generation 2.0",
