@@ -1,5 +1,6 @@
 package dev.baton.supervisor;
 
+import dev.baton.internal.os.HeldSignals;
 import dev.baton.internal.service.CommandLine;
 import java.io.File;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.util.Set;
  * ({@code /proc/self/cmdline}), with the program resolved from argv[0] (as given if it holds a
  * slash, else found on {@code PATH}, else {@code /proc/self/exe}), so that a newer JDK or Baton
  * installed at the same place is picked up; and the environment it gets: its own, without systemd's
- * socket activation variables (the listeners travel in the state), with {@link SupervisorState#VARIABLE}.
+ * socket activation variables (the listeners travel in the state), with {@link SupervisorState#VARIABLE}
+ * and {@link HeldSignals#VARIABLE} (the signals it finds held).
  *
  * <p>{@value #PROGRAM_OVERRIDE}, when set, replaces the resolved program. It exists for tests (pointing
  * it at a path that does not exist makes {@code execve} fail, to check that the supervisor then
@@ -26,7 +28,7 @@ final class SelfExec {
     /** Test-only: the program to execute instead of the one resolved from argv[0]. */
     static final String PROGRAM_OVERRIDE = "BATON_SUPERVISOR_EXEC";
 
-    private static final Set<String> DROPPED = Set.of(SupervisorState.VARIABLE, "LISTEN_FDS", "LISTEN_PID",
+    private static final Set<String> DROPPED = Set.of(SupervisorState.VARIABLE, HeldSignals.VARIABLE, "LISTEN_FDS", "LISTEN_PID",
             "LISTEN_FDNAMES");
 
     /** The program to execute and its argv (argv[0] included). */
@@ -66,6 +68,7 @@ final class SelfExec {
             }
         });
         entries.add(SupervisorState.VARIABLE + "=" + state);
+        entries.add(HeldSignals.VARIABLE + "=" + System.currentTimeMillis());
         return entries;
     }
 }

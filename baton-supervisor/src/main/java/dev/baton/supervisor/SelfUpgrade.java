@@ -22,8 +22,9 @@ import java.util.concurrent.CompletionException;
 /**
  * The old program image's side of the supervisor's upgrade in place: pauses the control socket and
  * the reaper, writes what the new image needs into a {@link SupervisorState} (duplicating every
- * descriptor it carries) and re-executes the supervisor's own command line ({@code execve}: same pid,
- * the workers stay its children). Returns only if that could not be done, after which everything is
+ * descriptor it carries), runs the program it would execute once in check mode ({@link SelfCheck}) and
+ * only then re-executes the supervisor's own command line ({@code execve}: same pid, the workers stay
+ * its children; the signals it answers held across, see {@code HeldSignals}). Returns only if that could not be done, after which everything is
  * as it was. {@link TakeOver} is the new image's side.
  */
 final class SelfUpgrade {
@@ -102,18 +103,21 @@ final class SelfUpgrade {
                 throw new IOException("the worker reaper did not pause");
             }
             SupervisorState snapshot = snapshot(trigger, beganEpochMillis, channel, carried);
+            List<String> environmentOfNewImage = SelfExec.environment(environment, snapshot.encode());
+            long checking = System.nanoTime();
+            SelfCheck.run(program, environmentOfNewImage);
+            LOG.log(Level.INFO, logPrefix + "the new program " + program.path() + " passed its check in "
+                    + Duration.ofNanos(System.nanoTime() - checking).toMillis() + " ms");
             for (int fd : carried) {
                 Descriptors.setCloseOnExec(fd, false);
             }
             madeCloseOnExec = Exec.closeOnExecAllExcept(Set.copyOf(carried));
-            List<String> environmentOfNewImage = SelfExec.environment(environment, snapshot.encode());
             logExec(program, snapshot, carried, madeCloseOnExec.length);
             out.flush();
             err.flush();
             System.out.flush();
             System.err.flush();
-            machine.commitExec();
-            Exec.execve(program.path(), program.arguments(), environmentOfNewImage);
+            Exec.execve(program.path(), program.arguments(), environmentOfNewImage, machine::commitExec);
             throw new IOException("execve returned");
         } catch (IOException | RuntimeException e) {
             int failedRestores = Exec.makeInheritable(madeCloseOnExec);

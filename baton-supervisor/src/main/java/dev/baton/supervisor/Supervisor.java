@@ -7,6 +7,7 @@ import dev.baton.internal.control.ControlServer;
 import dev.baton.internal.control.ControlSocket;
 import dev.baton.internal.os.Availability;
 import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.HeldSignals;
 import dev.baton.internal.protocol.Message;
 import dev.baton.internal.service.PidFile;
 import dev.baton.internal.service.ServiceSignals;
@@ -140,6 +141,7 @@ public final class Supervisor {
     public static Supervisor open(SupervisorOptions options, PrintStream out, PrintStream err) throws IOException {
         Availability.ensureSupervisorAvailable(); // before anything starts: what is missing, not an UnsatisfiedLinkError
         Map<String, String> environment = System.getenv();
+        SelfCheck.answerIfAsked(environment); // a check before an upgrade in place: exits here
         String value = environment.get(SupervisorState.VARIABLE);
         if (value != null) {
             return takeOver(options, environment, value, out, err);
@@ -178,6 +180,24 @@ public final class Supervisor {
     /** Answers SIGHUP and SIGUSR2 (reload), SIGTERM and SIGINT (stop), SIGUSR1 (upgrade in place), from now on. */
     public void handleSignals() {
         ServiceSignals.install(control);
+        if (upgradedInPlace) {
+            releaseHeldSignals();
+        }
+    }
+
+    /** The new program image handles the signals now: those sent while it started arrive (see HeldSignals). */
+    private void releaseHeldSignals() {
+        long exec = HeldSignals.execEpochMillis();
+        try {
+            List<String> pending = HeldSignals.release();
+            LOG.log(Level.INFO, logPrefix + "signals held across the re-execution released "
+                    + (exec < 0 ? "" : (System.currentTimeMillis() - exec) + " ms after the execve")
+                    + (pending.isEmpty() ? "; none was sent meanwhile" : "; sent meanwhile, handled now: "
+                    + pending.stream().map(name -> "SIG" + name).toList()));
+        } catch (IOException e) {
+            LOG.log(Level.ERROR, logPrefix + "cannot unblock the signals held across the re-execution: "
+                    + e.getMessage() + "; SIGHUP, SIGTERM and the others stay pending: use baton reload and baton stop");
+        }
     }
 
     public long pid() {

@@ -190,7 +190,11 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
          */
         public Builder listener(String listenerName, ListenAddress address) {
             if (listeners.containsKey(listenerName)) {
-                throw new IllegalArgumentException("listener '" + listenerName + "' is given twice");
+                throw new IllegalArgumentException("listener '" + listenerName + "' is given twice ("
+                        + listenerName + "=" + listeners.get(listenerName) + " and " + listenerName + "=" + address
+                        + "): give each listener a name of its own, such as " + listenerName + "=" + listeners.get(
+                        listenerName) + " and " + listenerName + "2=" + address + " (the worker finds them by name in "
+                        + "LISTEN_FDNAMES, in order from fd 3)");
             }
             listeners.put(listenerName, Objects.requireNonNull(address, "address"));
             return this;

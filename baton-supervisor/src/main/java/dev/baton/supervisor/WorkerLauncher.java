@@ -1,6 +1,7 @@
 package dev.baton.supervisor;
 
 import dev.baton.internal.os.ChildProcesses.ExitStatus;
+import dev.baton.internal.os.HeldSignals;
 import dev.baton.internal.service.ExitDescription;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -29,7 +30,7 @@ final class WorkerLauncher {
     /** What the supervisor's own environment says about itself, not about its workers. */
     private static final List<String> NOT_INHERITED = List.of("LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES",
             "NOTIFY_SOCKET", "BATON_SUPERVISOR_PID", "BATON_GENERATION", "BATON_UPGRADE_SOCKET", "BATON_UPGRADE_PID",
-            SupervisorState.VARIABLE, SelfExec.PROGRAM_OVERRIDE);
+            SupervisorState.VARIABLE, SelfExec.PROGRAM_OVERRIDE, HeldSignals.VARIABLE, SelfCheck.VARIABLE);
 
     private final SupervisorOptions options;
     private final Path controlDirectory;

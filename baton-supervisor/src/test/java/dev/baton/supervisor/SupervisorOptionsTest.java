@@ -65,7 +65,9 @@ class SupervisorOptionsTest {
         SupervisorOptions.Builder builder = SupervisorOptions.builder(COMMAND).listener("http", ListenAddress.parse(":1"));
 
         assertThatThrownBy(() -> builder.listener("http", ListenAddress.parse(":2")))
-                .hasMessage("listener 'http' is given twice");
+                .hasMessage("listener 'http' is given twice (http=:1 and http=:2): give each listener a name of its "
+                        + "own, such as http=:1 and http2=:2 (the worker finds them by name in LISTEN_FDNAMES, in "
+                        + "order from fd 3)");
     }
 
     @Test

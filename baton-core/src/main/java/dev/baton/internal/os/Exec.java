@@ -13,7 +13,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,10 +24,11 @@ import java.util.Set;
  * marking every other descriptor close-on-exec, and asking whether a pid is still a child of this
  * process (after an {@code execve}, the children are still ours).
  *
- * <p>{@code execve} is called with an empty signal mask, so the new program starts as a program
- * started afresh does (the JVM blocks some signals in its threads; a blocked mask survives
- * {@code execve}); the caller's mask is restored if {@code execve} fails. Call it from a platform
- * thread: a virtual thread could move to another carrier between the two calls.
+ * <p>{@code execve} is called with exactly the signals Baton answers blocked, HUP, INT and TERM also
+ * ignored, and the handlers forwarding them to this thread ({@link HeldSignals}: the new program must
+ * release them once it handles them); the caller's mask and the signals' actions are restored if
+ * {@code execve} fails. Call it from a platform thread: a virtual thread could move to another
+ * carrier between the calls.
  */
 public final class Exec {
 
@@ -37,31 +40,46 @@ public final class Exec {
             LibC.function("execve", FunctionDescriptor.of(INT, POINTER, POINTER, POINTER));
     private static final MethodHandle SIGPROCMASK =
             LibC.function("sigprocmask", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
-    private static final MethodHandle SIGEMPTYSET = LibC.function("sigemptyset", FunctionDescriptor.of(INT, POINTER));
 
     private Exec() {}
 
+    /** The caller's last step before {@code execve}, run once the signals are held; a failure cancels it. */
+    @FunctionalInterface
+    public interface Commit {
+        void run() throws IOException;
+    }
+
     /**
      * Replaces this process's program with {@code path}, run with {@code arguments} (argv, argv[0]
-     * included) and exactly {@code environment} ({@code NAME=value} entries). Returns only if it failed.
+     * included) and exactly {@code environment} ({@code NAME=value} entries), once {@code commit} has
+     * run with the signals held (so one arriving while it runs waits for the new image). Returns only
+     * if it failed.
      *
-     * @throws SystemCallException naming the path and the errno (ENOENT, EACCES, ENOEXEC, E2BIG, ...);
+     * @throws IOException what {@code commit} threw, or a SystemCallException naming the path and the errno (ENOENT, EACCES, ENOEXEC, E2BIG, ...);
      *     this process goes on unchanged
      */
-    public static void execve(String path, List<String> arguments, List<String> environment)
-            throws SystemCallException {
+    public static void execve(String path, List<String> arguments, List<String> environment, Commit commit)
+            throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment program = arena.allocateFrom(path, StandardCharsets.UTF_8);
             MemorySegment argv = Spawn.stringArray(arena, arguments);
             MemorySegment envp = Spawn.stringArray(arena, environment);
-            MemorySegment empty = arena.allocate(SIGSET_SIZE, 8);
             MemorySegment saved = arena.allocate(SIGSET_SIZE, 8);
-            SystemCall.call("sigemptyset", SIGEMPTYSET, empty);
-            SystemCall.call("sigprocmask(SIG_SETMASK)", SIGPROCMASK, SIG_SETMASK, empty, saved);
+            SystemCall.call("sigprocmask(SIG_SETMASK)", SIGPROCMASK, SIG_SETMASK, HeldSignals.set(arena), saved);
+            HeldSignals.forwardToThisThread();
+            Map<Integer, MemorySegment> actions = new LinkedHashMap<>();
             try {
+                commit.run();
+                for (int number : HeldSignals.IGNORED) {
+                    actions.put(number, Signals.ignore(arena, number));
+                }
                 SystemCall.call("execve(" + path + ")", EXECVE, program, argv, envp);
                 throw new AssertionError("execve returned without failing");
             } finally {
+                for (Map.Entry<Integer, MemorySegment> action : actions.entrySet()) {
+                    Signals.restore(action.getKey(), action.getValue());
+                }
+                HeldSignals.endForwarding(); // then what was forwarded here arrives as the mask is restored
                 SystemCall.call("sigprocmask(SIG_SETMASK)", SIGPROCMASK, SIG_SETMASK, saved, MemorySegment.NULL);
             }
         }

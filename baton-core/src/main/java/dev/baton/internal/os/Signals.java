@@ -59,7 +59,9 @@ public final class Signals {
             Object handler = Proxy.newProxyInstance(Signals.class.getClassLoader(), new Class<?>[] {handlerClass},
                     (proxy, method, args) -> switch (method.getName()) {
                         case "handle" -> {
-                            action.run();
+                            if (!HeldSignals.forward(name)) {
+                                action.run();
+                            }
                             yield null;
                         }
                         case "toString" -> "Baton's SIG" + name + " handler";
@@ -82,15 +84,33 @@ public final class Signals {
         }
     }
 
+    /** Sets signal {@code number} to ignored; returns its previous action, allocated in {@code arena}. */
+    static MemorySegment ignore(Arena arena, int number) throws SystemCallException {
+        MemorySegment ignored = arena.allocate(SIGACTION_SIZE);
+        ignored.set(ValueLayout.JAVA_LONG, 0, SIG_IGN);
+        MemorySegment old = arena.allocate(SIGACTION_SIZE);
+        SystemCall.call("sigaction(" + number + ", SIG_IGN)", SIGACTION, number, ignored, old);
+        return old;
+    }
+
+    /** Puts back the action {@link #ignore} returned. */
+    static void restore(int number, MemorySegment old) throws SystemCallException {
+        SystemCall.call("sigaction(" + number + ")", SIGACTION, number, old, MemorySegment.NULL);
+    }
+
     private static void restoreIfIgnored(String name, int number) {
         try {
             if (!isIgnored(number)) {
                 return;
             }
+            boolean held = HeldSignals.heldSinceStart() && HeldSignals.IGNORED.contains(number);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment action = arena.allocate(SIGACTION_SIZE); // zeroed: SIG_DFL, empty mask, no flags
                 action.set(ValueLayout.JAVA_LONG, 0, SIG_DFL);
                 SystemCall.call("sigaction(SIG" + name + ", SIG_DFL)", SIGACTION, number, action, MemorySegment.NULL);
+            }
+            if (held) {
+                return; // ignored on purpose across the execve that started this image (see HeldSignals)
             }
             LOG.log(Level.INFO, "SIG" + name + " was ignored when this process started (nohup, or started in the "
                     + "background by a script); restored it so that Baton can handle it");
