@@ -8,8 +8,8 @@ import java.lang.System.Logger.Level;
 import java.util.Map;
 
 /**
- * A successor's CPU priority while it starts: {@value #DEFAULT_INCREMENT} nice levels below the serving
- * generation (every thread, from its first instruction: it is spawned by a thread at that nice), so the
+ * A successor's CPU priority while it starts, when asked with {@code BATON_SUCCESSOR_NICE=N}: N nice levels
+ * below the serving generation (every thread, from its first instruction: it is spawned by a thread at that nice), so the
  * JVM's start and warm-up take the CPU the serving generation leaves; back to the serving generation's nice
  * at {@code ready()}.
  *
@@ -17,14 +17,20 @@ import java.util.Map;
  * {@code RLIMIT_NICE} that reaches the serving nice (systemd {@code LimitNICE=}); otherwise the successor
  * starts at the serving generation's priority, said once in the log, since a service that lowered its
  * priority at every upgrade and could not raise it again would end up running at nice 19.
- * {@code BATON_SUCCESSOR_NICE=N} sets the increment; 0 turns it off.
+ * {@code BATON_SUCCESSOR_NICE=N} sets the increment; 0, the default, leaves it off.
+ *
+ * <p>Off by default because of what it costs under a load that saturates the CPU (measured on 2 cores with the
+ * demo's closed-loop load): a successor at nice 10 gets about a tenth of the CPU the serving generation and the
+ * load leave it nothing of, and took over a minute to be ready where it takes a few seconds at nice 0, so that
+ * upgrades missed the ready timeout. It helps where the machine has idle CPU the serving generation does not
+ * need; where the CPU is saturated, a slower start only postpones the upgrade.
  */
 final class StartPriority {
 
     /** The serving generation's nice, which the successor returns to: set by the predecessor. */
     static final String VARIABLE = "BATON_SERVING_NICE";
     static final String INCREMENT_VARIABLE = "BATON_SUCCESSOR_NICE";
-    static final int DEFAULT_INCREMENT = 10;
+    static final int DEFAULT_INCREMENT = 0;
 
     private static final Logger LOG = System.getLogger("dev.baton");
 

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code demo-server --aot-cache DIR} as real processes: successors that record the JDK's AOT cache, start
  * from a damaged one, and use the one Baton assembled, each starting and serving; and a successor that
- * starts {@code 10} nice levels below its predecessor and is back at ready, as {@code /proc} shows it.
+ * starts {@code 10} nice levels below its predecessor when asked ({@code BATON_SUCCESSOR_NICE=10}) and is back at
+ * ready, as {@code /proc} shows it.
  */
 class DemoAotCacheTest {
 
@@ -46,7 +48,7 @@ class DemoAotCacheTest {
             await("the refused cache removed").atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(cache));
 
             // the recorder has drained and exited, writing what it recorded: the next upgrade assembles it
-            await("the recorder's configuration").atMost(Duration.ofSeconds(60))
+            await("the recorder's configuration").atMost(ASSEMBLY)
                     .until(() -> !DemoServerRun.runs(ProcessHandle.of(recorder).orElse(ProcessHandle.current()))
                             && Files.exists(Path.of(configuration)));
             long assembling = server.upgradeBySighup();
@@ -65,7 +67,8 @@ class DemoAotCacheTest {
     @Test
     void successor_startsTenNiceLevelsLower_everyThread_andIsBackAtReady() throws Exception {
         Path config = Files.writeString(directory.resolve("demo.properties"), "warmup.ms=3000\n");
-        try (DemoServerRun server = DemoServerRun.start(directory, "--config", config.toString())) {
+        try (DemoServerRun server = DemoServerRun.startWithEnvironment(directory, Map.of("BATON_SUCCESSOR_NICE", "10"),
+                "--config", config.toString())) {
             long predecessor = server.servingPid();
             int serving = nice(predecessor, predecessor);
             CompletableFuture<Long> upgrade = CompletableFuture.supplyAsync(() -> {

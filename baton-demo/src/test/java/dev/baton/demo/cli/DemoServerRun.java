@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class DemoServerRun implements AutoCloseable {
 
-    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration WAIT = Duration.ofSeconds(120); // a bound on a loaded 2-core machine, not a target
 
     public final int port;
     public final Path log;
@@ -33,7 +33,7 @@ public final class DemoServerRun implements AutoCloseable {
     private final Process first;
     private final Map<Long, ProcessHandle> seen = new ConcurrentHashMap<>();
 
-    private DemoServerRun(Path directory, String... arguments) throws IOException {
+    private DemoServerRun(Path directory, Map<String, String> environment, String... arguments) throws IOException {
         Path controlDirectory = Files.createDirectory(directory.resolve("control"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         String name = "demo-test-" + ProcessHandle.current().pid();
@@ -48,13 +48,20 @@ public final class DemoServerRun implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("BATON_CONTROL_DIR", controlDirectory.toString());
+        builder.environment().putAll(environment);
         this.first = builder.start();
         record(first.pid());
     }
 
     /** Starts {@code demo-server} with {@code arguments} (such as {@code --server netty}) and waits until it serves. */
     public static DemoServerRun start(Path directory, String... arguments) throws IOException {
-        DemoServerRun server = new DemoServerRun(directory, arguments);
+        return startWithEnvironment(directory, Map.of(), arguments);
+    }
+
+    /** Like {@link #start}, with {@code environment} added to the server's environment. */
+    public static DemoServerRun startWithEnvironment(Path directory, Map<String, String> environment,
+            String... arguments) throws IOException {
+        DemoServerRun server = new DemoServerRun(directory, environment, arguments);
         try {
             server.awaitServingOtherThan(0);
             return server;
