@@ -1,6 +1,7 @@
 package dev.baton.demo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
@@ -45,7 +46,10 @@ class TlsDemoServerTest {
                     .timeout(Duration.ofSeconds(20)).build();
             HttpResponse<String> before = client.send(get, HttpResponse.BodyHandlers.ofString());
             long successor = run.upgradeBySighup();
-            HttpResponse<String> after = client.send(get, HttpResponse.BodyHandlers.ofString());
+            // the kept-alive h2 connection stays with the old generation through its probation, until its GOAWAY
+            HttpResponse<String> after = await("an answer from the successor").atMost(Duration.ofSeconds(60))
+                    .until(() -> client.send(get, HttpResponse.BodyHandlers.ofString()),
+                            response -> response.body().contains("pid=" + successor + " "));
 
             assertThat(before.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(before.body()).contains("generation=1");
