@@ -32,14 +32,10 @@ import java.util.Set;
  */
 public final class Exec {
 
-    private static final int SIG_SETMASK = 2;
-    private static final long SIGSET_SIZE = 128;
     private static final Path OWN_DESCRIPTORS = Path.of("/proc/self/fd");
 
     private static final MethodHandle EXECVE =
             LibC.function("execve", FunctionDescriptor.of(INT, POINTER, POINTER, POINTER));
-    private static final MethodHandle SIGPROCMASK =
-            LibC.function("sigprocmask", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
 
     private Exec() {}
 
@@ -64,8 +60,8 @@ public final class Exec {
             MemorySegment program = arena.allocateFrom(path, StandardCharsets.UTF_8);
             MemorySegment argv = Spawn.stringArray(arena, arguments);
             MemorySegment envp = Spawn.stringArray(arena, environment);
-            MemorySegment saved = arena.allocate(SIGSET_SIZE, 8);
-            SystemCall.call("sigprocmask(SIG_SETMASK)", SIGPROCMASK, SIG_SETMASK, HeldSignals.set(arena), saved);
+            MemorySegment saved = SignalSets.allocate(arena);
+            SignalSets.setMask(SignalSets.SIG_SETMASK, HeldSignals.set(arena), saved);
             HeldSignals.forwardToThisThread();
             Map<Integer, MemorySegment> actions = new LinkedHashMap<>();
             try {
@@ -80,7 +76,7 @@ public final class Exec {
                     Signals.restore(action.getKey(), action.getValue());
                 }
                 HeldSignals.endForwarding(); // then what was forwarded here arrives as the mask is restored
-                SystemCall.call("sigprocmask(SIG_SETMASK)", SIGPROCMASK, SIG_SETMASK, saved, MemorySegment.NULL);
+                SignalSets.setMask(SignalSets.SIG_SETMASK, saved, MemorySegment.NULL);
             }
         }
     }

@@ -47,12 +47,6 @@ public final class HeldSignals {
     /** The ones a starting JVM would unblock (and then exit on): ignored across the execve. */
     static final List<Integer> IGNORED = List.of(1, 2, 15);
 
-    private static final int SIG_UNBLOCK = 1;
-    private static final long SIGSET_SIZE = 128;
-    private static final MethodHandle SIGPROCMASK =
-            LibC.function("sigprocmask", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
-    private static final MethodHandle SIGEMPTYSET = LibC.function("sigemptyset", FunctionDescriptor.of(INT, POINTER));
-    private static final MethodHandle SIGADDSET = LibC.function("sigaddset", FunctionDescriptor.of(INT, POINTER, INT));
     private static final MethodHandle GETTID = LibC.infallibleFunction("gettid", FunctionDescriptor.of(INT));
     private static final MethodHandle TGKILL = LibC.function("tgkill", FunctionDescriptor.of(INT, INT, INT, INT));
 
@@ -78,12 +72,7 @@ public final class HeldSignals {
 
     /** {@code sigset_t} of the held signals, in {@code arena}. */
     static MemorySegment set(Arena arena) throws SystemCallException {
-        MemorySegment set = arena.allocate(SIGSET_SIZE, 8);
-        SystemCall.call("sigemptyset", SIGEMPTYSET, set);
-        for (int number : SIGNALS.values()) {
-            SystemCall.call("sigaddset(" + number + ")", SIGADDSET, set, number);
-        }
-        return set;
+        return SignalSets.of(arena, SIGNALS.values());
     }
 
     /** From now on (until {@link #endForwarding}), a held signal reaching a handler goes to this thread. */
@@ -136,7 +125,7 @@ public final class HeldSignals {
         SystemCallException[] failure = new SystemCallException[1];
         Thread.ofPlatform().daemon().name("baton-held-signals").start(() -> {
             try (Arena arena = Arena.ofConfined()) {
-                SystemCall.call("sigprocmask(SIG_UNBLOCK)", SIGPROCMASK, SIG_UNBLOCK, set(arena), MemorySegment.NULL);
+                SignalSets.setMask(SignalSets.SIG_UNBLOCK, set(arena), MemorySegment.NULL);
             } catch (SystemCallException e) {
                 failure[0] = e;
             }

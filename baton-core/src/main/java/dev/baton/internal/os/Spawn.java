@@ -39,11 +39,10 @@ public final class Spawn {
     private static final int POSIX_SPAWN_SETSIGMASK = 0x08;
     private static final int O_RDWR = 2;
 
-    // glibc x86-64/aarch64: posix_spawn_file_actions_t is 80 bytes, posix_spawnattr_t 336, sigset_t 128;
+    // glibc x86-64/aarch64: posix_spawn_file_actions_t is 80 bytes, posix_spawnattr_t 336;
     // allocated larger, which is harmless, so a slightly different layout cannot overrun.
     private static final long FILE_ACTIONS_SIZE = 256;
     private static final long ATTRIBUTES_SIZE = 512;
-    private static final long SIGSET_SIZE = 128;
 
 
     private static final MethodHandle SPAWN = plain("posix_spawn",
@@ -69,8 +68,6 @@ public final class Spawn {
             FunctionDescriptor.of(INT, POINTER, POINTER));
     private static final MethodHandle ATTR_SETSIGMASK = plain("posix_spawnattr_setsigmask",
             FunctionDescriptor.of(INT, POINTER, POINTER));
-    private static final MethodHandle SIGFILLSET = plain("sigfillset", FunctionDescriptor.of(INT, POINTER));
-    private static final MethodHandle SIGEMPTYSET = plain("sigemptyset", FunctionDescriptor.of(INT, POINTER));
 
     private Spawn() {}
 
@@ -110,10 +107,8 @@ public final class Spawn {
                     }
                     check("posix_spawn_file_actions_addclosefrom_np(" + count + ")",
                             invoke(ACTIONS_CLOSEFROM, actions, count));
-                    MemorySegment all = arena.allocate(SIGSET_SIZE, 8);
-                    MemorySegment none = arena.allocate(SIGSET_SIZE, 8);
-                    invoke(SIGFILLSET, all);
-                    invoke(SIGEMPTYSET, none);
+                    MemorySegment all = SignalSets.full(arena);
+                    MemorySegment none = SignalSets.of(arena, List.of());
                     check("posix_spawnattr_setsigdefault", invoke(ATTR_SETSIGDEFAULT, attributes, all));
                     check("posix_spawnattr_setsigmask", invoke(ATTR_SETSIGMASK, attributes, none));
                     check("posix_spawnattr_setpgroup", invoke(ATTR_SETPGROUP, attributes, 0));
