@@ -2,27 +2,17 @@ package dev.baton;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
+import dev.baton.testing.ModuleDescriptors;
 import java.lang.module.ModuleDescriptor;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Pins baton-core's contract: applications see dev.baton alone; each internal package is exported to the supervisor only. */
 class ModuleTest {
 
-    /** The module descriptor compiled into this module's classes (the tests run on the class path). */
-    static ModuleDescriptor descriptor() throws Exception {
-        Path classes = Path.of(Baton.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
-            return ModuleDescriptor.read(in);
-        }
-    }
-
     @Test
     void moduleDescriptor_exportsOnlyTheApiPackageToEveryone() throws Exception {
-        ModuleDescriptor descriptor = descriptor();
+        ModuleDescriptor descriptor = ModuleDescriptors.of(Baton.class);
 
         assertThat(descriptor.name()).isEqualTo("dev.baton");
         assertThat(descriptor.exports().stream().filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source))
@@ -34,7 +24,7 @@ class ModuleTest {
 
     @Test
     void moduleDescriptor_exportsInternalPackagesToTheSupervisorAlone() throws Exception {
-        ModuleDescriptor descriptor = descriptor();
+        ModuleDescriptor descriptor = ModuleDescriptors.of(Baton.class);
 
         assertThat(descriptor.exports().stream().filter(ModuleDescriptor.Exports::isQualified)
                 .collect(Collectors.toMap(ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets)))

@@ -2,27 +2,17 @@ package dev.baton.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
+import dev.baton.testing.ModuleDescriptors;
 import java.lang.module.ModuleDescriptor;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Pins the CLI module's contract: it exports nothing, and reads the supervisor and picocli but nothing of the demo. */
 class ModuleTest {
 
-    /** The module descriptor compiled into this module's classes (the tests run on the class path). */
-    static ModuleDescriptor descriptor() throws Exception {
-        Path classes = Path.of(BatonCli.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
-            return ModuleDescriptor.read(in);
-        }
-    }
-
     @Test
     void moduleDescriptor_exportsNothing_opensTheCommandsToPicocliAlone_andReadsNoDemoModule() throws Exception {
-        ModuleDescriptor descriptor = descriptor();
+        ModuleDescriptor descriptor = ModuleDescriptors.of(BatonCli.class);
 
         assertThat(descriptor.name()).isEqualTo("dev.baton.cli");
         assertThat(descriptor.exports()).isEmpty();

@@ -34,6 +34,7 @@ class ModuleTest {
         assertThat(descriptor.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()))
                 .containsExactlyInAnyOrder("java.base", "dev.baton.jetty", "dev.baton.netty", "dev.baton.grpc",
                         "dev.baton.load", "io.netty.buffer", "io.netty.codec.http", "io.netty.codec.http2",
-                        "info.picocli", "java.logging", "dev.baton.micrometer", "micrometer.registry.prometheus");
+                        "info.picocli", "java.logging", "dev.baton.micrometer", "micrometer.registry.prometheus",
+                        "java.net.http", "org.eclipse.jetty.websocket.core.server");
     }
 }
