@@ -75,8 +75,6 @@ class HandoverFaultProcessTest {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("first run: the unpaced load starved the successor's JVM start (46 s on 2 cores) "
-            + "past the 60 s wait; now paced at one request per 20 ms, not yet re-run")
     void reload_successorKilledRightAfterReady_oldAcceptsAgainNoConnectionRefusedReloadFails() throws Exception {
         try (DemoServerProcess server = DemoServerProcess.start(directory, "", "--probation", "10s")) {
             long oldPid = server.servingPid();
