@@ -12,6 +12,7 @@ import dev.baton.internal.protocol.Message.ProcessInfo;
 import dev.baton.internal.service.AotCache;
 import dev.baton.internal.service.PidFile;
 import dev.baton.internal.service.ServiceSignals;
+import dev.baton.internal.service.SupervisorWatch;
 import dev.baton.internal.service.SystemdNotifier;
 import java.io.IOException;
 import java.lang.System.Logger;
@@ -111,8 +112,10 @@ final class Lifecycle implements ControlledService {
                 OldGenerations.Liveness.PROCESSES);
         Lifecycle lifecycle = create(options, host);
         ServiceSignals.install(lifecycle);
-        if (lifecycle.start instanceof StartMode.SupervisedWorker) {
+        if (lifecycle.start instanceof StartMode.SupervisedWorker worker) {
             Signals.handle(STOP_NOTICE_SIGNAL, () -> lifecycle.finalStopNotice("SIG" + STOP_NOTICE_SIGNAL));
+            SupervisorWatch.start(worker.supervisorPid(), lifecycle.logPrefix,
+                    trigger -> lifecycle.stop(false, trigger));
         }
         return lifecycle;
     }

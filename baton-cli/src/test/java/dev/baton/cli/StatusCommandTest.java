@@ -105,14 +105,17 @@ class StatusCommandTest {
     }
 
     @Test
-    void stop_servingService_exitsZeroAndTheServerExitsZero() throws Exception {
+    void stop_servingService_returnsOnceTheServerHasExited_exitsZeroAndTheServerExitsZero() throws Exception {
         try (DemoServerProcess server = DemoServerProcess.start(directory, "")) {
             long pid = server.servingPid();
 
             CliRun run = CliRun.baton(directory, server.controlDirectory(), "stop", "--name", server.name());
 
             assertThat(run.exitCode()).as("%s", run).isZero();
-            assertThat(run.stdout()).as("%s", run).contains("stopping pid " + pid);
+            assertThat(run.stdout()).as("%s", run).contains("stopping pid " + pid)
+                    .contains("pid " + pid + " exited ");
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("the server once stop returned")
+                    .isEmpty();
             assertThat(server.firstGeneration().waitFor(DemoServerProcess.EXIT_WAIT.toSeconds(),
                     java.util.concurrent.TimeUnit.SECONDS)).as(server.logTail()).isTrue();
             assertThat(server.firstGeneration().exitValue()).as(server.logTail()).isZero();

@@ -100,7 +100,7 @@ class SupervisorBehaviourTest {
     }
 
     @Test
-    void start_portInUse_exits1NamingTheListenerAndPort() throws Exception {
+    void start_portInUse_exits1NamingTheListenerThePortAndItsHolder() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress("127.0.0.1", 0));
             SupervisorProcess supervisor = start("port-in-use", List.of("listen.http=127.0.0.1:"
@@ -108,7 +108,7 @@ class SupervisorBehaviourTest {
 
             assertThat(supervisor.awaitExit(Duration.ofSeconds(30))).isEqualTo(1);
             assertThat(supervisor.log()).contains("cannot listen on http=127.0.0.1:" + taken.getLocalPort(),
-                    "another process holds this port");
+                    "held by pid " + ProcessHandle.current().pid() + " (", "; stop it or choose another port");
         }
     }
 

@@ -62,17 +62,17 @@ public final class ListenerBinder {
             return channel;
         } catch (BindException e) {
             channel.close();
-            throw new IOException("cannot listen on " + name + "=" + tcp + ": " + e.getMessage() + hint(e), e);
+            throw new IOException("cannot listen on " + name + "=" + tcp + ": " + e.getMessage() + hint(e, tcp), e);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw new IOException("cannot listen on " + name + "=" + tcp + ": " + e.getMessage(), e);
         }
     }
 
-    private static String hint(BindException e) {
+    private static String hint(BindException e, ListenAddress.Tcp tcp) {
         String message = String.valueOf(e.getMessage());
         if (message.contains("in use")) {
-            return " (another process holds this port: stop it or choose another port)";
+            return " (" + PortHolder.describe(tcp.port()) + "; stop it or choose another port)";
         }
         if (message.contains("assign requested address")) {
             return " (this machine has no such address)";

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.SocketException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -93,16 +94,32 @@ class ListenerBinderTest {
     }
 
     @Test
-    void bind_portInUse_refusedSayingAnotherProcessHoldsIt() throws IOException {
-        ServerSocketChannel holder = bind("127.0.0.1:0");
-        int port = ((InetSocketAddress) holder.getLocalAddress()).getPort();
-        Map<Integer, String> before = OpenDescriptors.snapshot();
+    void bind_portInUse_refusedNamingTheHoldersPidAndCommandLine() throws IOException {
+        try (ServerSocket holder = new ServerSocket()) {
+            holder.bind(new InetSocketAddress("127.0.0.1", 0));
+            int port = holder.getLocalPort();
+            Map<Integer, String> before = OpenDescriptors.snapshot();
 
-        assertThatThrownBy(() -> bind("127.0.0.1:" + port))
-                .isInstanceOf(IOException.class)
-                .hasMessageStartingWith("cannot listen on http=127.0.0.1:" + port + ": ")
-                .hasMessageEndingWith("(another process holds this port: stop it or choose another port)");
-        assertThat(OpenDescriptors.openedSince(before)).isEmpty();
+            assertThatThrownBy(() -> bind("127.0.0.1:" + port))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("cannot listen on http=127.0.0.1:" + port + ": ")
+                    .hasMessageContaining("(held by pid " + ProcessHandle.current().pid() + " (")
+                    .hasMessageContaining("java")
+                    .hasMessageEndingWith("; stop it or choose another port)");
+            assertThat(OpenDescriptors.openedSince(before)).isEmpty();
+        }
+    }
+
+    @Test
+    void bind_portInUseByABoundSocketThatDoesNotListen_saysItsHolderIsNotVisible() throws IOException {
+        try (SocketChannel bound = SocketChannel.open()) {
+            bound.bind(new InetSocketAddress("127.0.0.1", 0)); // bound, not listening: no LISTEN row names it
+            int port = ((InetSocketAddress) bound.getLocalAddress()).getPort();
+
+            assertThatThrownBy(() -> bind("127.0.0.1:" + port))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageEndingWith("(its holder is not visible to this user; stop it or choose another port)");
+        }
     }
 
     @Test

@@ -1,0 +1,91 @@
+package dev.baton.internal.service;
+
+import dev.baton.internal.os.ChildProcesses;
+import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.NullDevice;
+import dev.baton.internal.os.SystemCallException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * A supervised worker's watch on its supervisor: a pidfd on the supervisor's pid turns readable when it
+ * exits. A worker whose supervisor died (SIGKILL, a crash, the OOM killer) would otherwise serve on as an
+ * orphan, holding the listeners its restarted supervisor needs; so it stops as on SIGTERM (drains, then
+ * the application exits), and the process manager's restart of the supervisor takes over the port.
+ *
+ * <p>The worker's output is a pipe the supervisor read: once the supervisor is gone a write to it fails
+ * with EPIPE (the JVM catches SIGPIPE, so the process lives, and {@code System.out} swallows the error,
+ * but other writers throw). Standard output and error move onto {@code /dev/null}, so no later write of a
+ * request thread can fail.
+ *
+ * <p>Concurrency: one daemon platform thread ({@code baton-supervisor-watch}) waits in {@code poll} for the
+ * life of the process; the stop it calls returns at once by contract.
+ */
+public final class SupervisorWatch {
+
+    private static final Logger LOG = System.getLogger("dev.baton");
+    private static final Duration FOREVER = Duration.ofMillis(Integer.MAX_VALUE);
+
+    private SupervisorWatch() {}
+
+    /**
+     * Watches the supervisor {@code supervisorPid}; calls {@code stop} with the trigger once it is gone
+     * (at once, if it is gone already).
+     */
+    public static void start(String supervisorPid, String logPrefix, Consumer<String> stop) {
+        long pid;
+        try {
+            pid = Long.parseLong(supervisorPid.strip());
+        } catch (NumberFormatException e) {
+            LOG.log(Level.WARNING, logPrefix + "the supervisor's pid '" + supervisorPid + "' (BATON_SUPERVISOR_PID) "
+                    + "is not a number: this worker does not notice the supervisor's death");
+            return;
+        }
+        int pidfd;
+        try {
+            pidfd = ChildProcesses.openPidfd(pid);
+        } catch (SystemCallException.NoSuchProcess gone) {
+            pidfd = -1; // died before this worker looked
+        } catch (SystemCallException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot watch the supervisor pid " + pid + " (" + e.getMessage()
+                    + "): this worker does not notice the supervisor's death");
+            return;
+        }
+        int watched = pidfd;
+        Thread.ofPlatform().daemon().name("baton-supervisor-watch").start(() -> {
+            if (watched >= 0 && !awaitExit(watched, pid, logPrefix)) {
+                return;
+            }
+            LOG.log(Level.WARNING, logPrefix + "the supervisor pid " + pid + " died: draining and exiting; the "
+                    + "process manager restarts the service");
+            silenceStandardOutput(logPrefix);
+            stop.accept("the supervisor's death");
+        });
+    }
+
+    private static boolean awaitExit(int pidfd, long pid, String logPrefix) {
+        try {
+            while (Descriptors.awaitReadable(new int[] {pidfd}, FOREVER) != 0) {
+                // timed out after ~24 days: wait on
+            }
+            return true;
+        } catch (SystemCallException e) {
+            LOG.log(Level.WARNING, logPrefix + "no longer watching the supervisor pid " + pid + ": " + e.getMessage());
+            return false;
+        } finally {
+            Descriptors.closeQuietly(pidfd);
+        }
+    }
+
+    private static void silenceStandardOutput(String logPrefix) {
+        System.out.flush();
+        System.err.flush();
+        try {
+            NullDevice.replaceStandardOutput();
+        } catch (SystemCallException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot move standard output onto /dev/null: " + e.getMessage());
+        }
+    }
+}
