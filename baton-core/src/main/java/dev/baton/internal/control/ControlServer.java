@@ -346,7 +346,11 @@ public final class ControlServer implements AutoCloseable {
     private void readRequest(Waiting connection) {
         Message request;
         try {
-            request = connection.channel().receiveMessage(Duration.ZERO);
+            Envelope received = connection.channel().receive(Duration.ZERO);
+            // No request is served with descriptors: those of a well-formed message that carries some (a
+            // Handover sent to the wrong end) would stay open in this process for good.
+            ControlChannel.closeAll(received.fds());
+            request = received.message();
         } catch (IOException e) {
             refuse(connection, e.getMessage());
             return;
