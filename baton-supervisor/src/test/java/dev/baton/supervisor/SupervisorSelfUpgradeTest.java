@@ -100,7 +100,7 @@ class SupervisorSelfUpgradeTest {
     }
 
     @Test
-    void upgradeSupervisor_execveFails_goesOnServingWithTheSameSocketsAndWorkers() throws Exception {
+    void upgradeSupervisor_programMissing_itsCheckFails_goesOnServingWithTheSameSocketsAndWorkers() throws Exception {
         int port = SupervisorUnderLoadTest.freePort();
         Path missing = directory.resolve("no-such-program");
         SupervisorProcess supervisor = track(SupervisorProcess.start(directory, "exec-fails", List.of(),
@@ -116,7 +116,7 @@ class SupervisorSelfUpgradeTest {
             result = SupervisorUpgrade.request(socket(supervisor), WAIT);
             assertThat(result.succeeded()).isFalse();
             assertThat(result.refused()).isFalse();
-            assertThat(result.message()).contains("execve(" + missing + ") failed: ENOENT", "nothing changed")
+            assertThat(result.message()).contains("cannot run the new program " + missing + " to check it", "nothing changed")
                     .contains("pid " + supervisor.pid() + " goes on serving");
             assertSameSupervisorAndWorkers(supervisor, workers, 0);
             assertThat(inheritableDescriptors(supervisor.pid())).as("descriptors without close-on-exec")
