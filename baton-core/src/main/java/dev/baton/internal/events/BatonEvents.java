@@ -14,8 +14,7 @@ public final class BatonEvents {
             String refused) {
         UpgradeRequestedEvent event = new UpgradeRequestedEvent();
         if (event.isEnabled()) {
-            event.generation = generation;
-            event.pid = pid;
+            event.recordedBy(generation, pid);
             event.trigger = trigger;
             event.successorGeneration = successorGeneration;
             event.refused = refused;
@@ -32,8 +31,7 @@ public final class BatonEvents {
     public static Drain drainStarted(int generation, long pid, boolean finalStop, String reason) {
         DrainStartedEvent event = new DrainStartedEvent();
         if (event.isEnabled()) {
-            event.generation = generation;
-            event.pid = pid;
+            event.recordedBy(generation, pid);
             event.finalStop = finalStop;
             event.reason = reason;
             event.commit();
@@ -100,22 +98,23 @@ public final class BatonEvents {
             this.successorPid = successorPid;
             started.end();
             if (started.shouldCommit()) {
-                started.generation = generation;
-                started.pid = pid;
-                started.successorPid = successorPid;
-                started.successorGeneration = successorGeneration;
+                started.recordedBy(generation, pid);
+                about(started);
                 started.commit();
             }
+        }
+
+        private void about(SuccessorEvent event) {
+            event.successorPid = successorPid;
+            event.successorGeneration = successorGeneration;
         }
 
         /** The successor serves. */
         public void ready() {
             ready.end();
             if (ready.shouldCommit()) {
-                ready.generation = generation;
-                ready.pid = pid;
-                ready.successorPid = successorPid;
-                ready.successorGeneration = successorGeneration;
+                ready.recordedBy(generation, pid);
+                about(ready);
                 ready.commit();
             }
         }
@@ -124,10 +123,8 @@ public final class BatonEvents {
         public void failed(String reason) {
             failed.end();
             if (failed.shouldCommit()) {
-                failed.generation = generation;
-                failed.pid = pid;
-                failed.successorPid = successorPid;
-                failed.successorGeneration = successorGeneration;
+                failed.recordedBy(generation, pid);
+                about(failed);
                 failed.reason = reason;
                 failed.commit();
             }
@@ -151,8 +148,7 @@ public final class BatonEvents {
         public void hammered(int connections, String trigger) {
             HammeredEvent event = new HammeredEvent();
             if (event.isEnabled()) {
-                event.generation = generation;
-                event.pid = pid;
+                event.recordedBy(generation, pid);
                 event.connections = connections;
                 event.trigger = trigger;
                 event.commit();
@@ -163,8 +159,7 @@ public final class BatonEvents {
         public void drained(int hammered) {
             drained.end();
             if (drained.shouldCommit()) {
-                drained.generation = generation;
-                drained.pid = pid;
+                drained.recordedBy(generation, pid);
                 drained.hammered = hammered;
                 drained.commit();
             }

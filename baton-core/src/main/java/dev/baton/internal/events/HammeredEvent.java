@@ -1,27 +1,14 @@
 package dev.baton.internal.events;
 
-import jdk.jfr.Category;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
-import jdk.jfr.StackTrace;
 
 /** JFR event {@code dev.baton.Hammered}. */
 @Name("dev.baton.Hammered")
 @Label("Hammered")
 @Description("The drain's hammer closed the connections still open")
-@Category("Baton")
-@StackTrace(false)
-public final class HammeredEvent extends Event {
-
-    @Label("Generation")
-    @Description("The generation that records the event")
-    public int generation;
-
-    @Label("PID")
-    @Description("Its pid")
-    public long pid;
+public final class HammeredEvent extends GenerationEvent {
 
     @Label("Connections")
     @Description("How many connections it closed")

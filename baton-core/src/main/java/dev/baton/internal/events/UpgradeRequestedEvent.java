@@ -1,27 +1,14 @@
 package dev.baton.internal.events;
 
-import jdk.jfr.Category;
 import jdk.jfr.Description;
-import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
-import jdk.jfr.StackTrace;
 
 /** JFR event {@code dev.baton.UpgradeRequested}. */
 @Name("dev.baton.UpgradeRequested")
 @Label("Upgrade Requested")
 @Description("An upgrade was asked for (a signal, baton reload, the API); refused says why none was started")
-@Category("Baton")
-@StackTrace(false)
-public final class UpgradeRequestedEvent extends Event {
-
-    @Label("Generation")
-    @Description("The generation that records the event")
-    public int generation;
-
-    @Label("PID")
-    @Description("Its pid")
-    public long pid;
+public final class UpgradeRequestedEvent extends GenerationEvent {
 
     @Label("Trigger")
     @Description("Who asked")
