@@ -160,7 +160,8 @@ public final class ControlServer implements AutoCloseable {
 
     /**
      * Stops accepting and closes this process's descriptor of the listening socket. Requests being
-     * served go on. Returns once the descriptor is closed (waiting at most 5 s). Idempotent.
+     * served go on. Returns once this server's own descriptors are closed (waiting at most 5 s each for the
+     * listener and the poller), so that their numbers are free. Idempotent.
      */
     @Override
     public void close() {
@@ -175,6 +176,8 @@ public final class ControlServer implements AutoCloseable {
         if (Thread.currentThread() != poller) {
             try {
                 listenerClosed.await(5, TimeUnit.SECONDS);
+                // and its wake eventfd and spare descriptor: once close() returns, their numbers are free
+                poller.join(Duration.ofSeconds(5));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
