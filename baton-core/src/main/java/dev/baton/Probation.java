@@ -41,7 +41,7 @@ final class Probation {
      * Keeps this generation on probation while {@code successor} proves it lives.
      *
      * @return how the successor died during the probation (this generation accepts again), or empty if it
-     *     lived through it, or if there was no probation
+     *     lived through it, exited cleanly (it was stopped: the service stops), or if there was no probation
      */
     Optional<String> watch(Successor successor) {
         List<ManagedServer> paused = servers.get();
@@ -65,6 +65,13 @@ final class Probation {
             throw new IllegalStateException(e); // never completed exceptionally
         }
         if (lived && successor.isAlive()) {
+            return Optional.empty();
+        }
+        if (successor.exitedCleanly()) {
+            // it was stopped (a `baton stop` reaches the successor, which holds the control socket now) and
+            // drained: the service stops, so this generation drains too instead of serving on alone
+            LOG.log(Level.INFO, logPrefix + "successor pid " + successor.pid() + " exited with status 0 during its "
+                    + "probation: it was stopped, so this generation drains too");
             return Optional.empty();
         }
         paused.forEach(ManagedServer::resumeAccepting);

@@ -23,6 +23,14 @@ interface Successor {
     /** How it exited, such as {@code "exited with status 1"}; call after it exited. */
     String exitDescription();
 
+    /**
+     * Whether it exited with status 0, as a generation that was stopped and drained does; call after it
+     * exited. A fake that cannot tell says no.
+     */
+    default boolean exitedCleanly() {
+        return false;
+    }
+
     /** Its last lines of output. */
     List<String> lastLines();
 }

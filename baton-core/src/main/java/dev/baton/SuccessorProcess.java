@@ -101,6 +101,11 @@ final class SuccessorProcess implements Successor {
         }
     }
 
+    @Override
+    public boolean exitedCleanly() {
+        return !process.isAlive() && process.exitValue() == 0;
+    }
+
     /** How it exited, as the JDK reports it: 128 + N may be the signal N (see {@link ExitDescription}). */
     @Override
     public String exitDescription() {
