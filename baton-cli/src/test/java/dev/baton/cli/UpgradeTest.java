@@ -78,7 +78,7 @@ class UpgradeTest {
             long oldPid = server.servingPid();
             try (RawHttp slow = RawHttp.connect(server.port())) {
                 assertThat(slow.get("/").pid()).as("the slow connection is the old generation's").isEqualTo(oldPid);
-                slow.send("/sleep?ms=3000");
+                slow.send("/sleep?ms=10000"); // outlasts ready plus the old generation's probation
                 server.awaitRequestRead(slow);
                 CompletableFuture<RawHttp.Answer> slowAnswer = CompletableFuture.supplyAsync(() -> {
                     try {
@@ -95,7 +95,7 @@ class UpgradeTest {
                 RawHttp.Answer answer = slowAnswer.get(60, TimeUnit.SECONDS);
 
                 assertThat(answer.status()).as("%s%s", answer, server.logTail()).isEqualTo(200);
-                assertThat(answer.body()).contains("slept 3000 ms");
+                assertThat(answer.body()).contains("slept 10000 ms");
                 assertThat(answer.pid()).as("the slow request is answered by the old generation").isEqualTo(oldPid);
                 assertThat(fresh.body()).contains("generation=2");
                 assertThat(slowStillInFlight)
