@@ -14,7 +14,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.LongConsumer;
 
 /**
@@ -50,10 +49,6 @@ public final class AotCache {
     private static final Logger LOG = System.getLogger("dev.baton");
     private static final String MARKER = "-Dbaton.aot=";
     private static final List<String> QUIET = List.of("-Xlog:aot*=off,cds*=off");
-    /** Options of the java launcher whose value is the next argument. */
-    private static final Set<String> WITH_VALUE = Set.of("-cp", "-classpath", "--class-path", "-p", "--module-path",
-            "--upgrade-module-path", "--add-modules", "--add-opens", "--add-exports", "--add-reads",
-            "--enable-native-access", "--limit-modules", "--patch-module");
     private static final int ASSEMBLY_NICE = 19;
 
     /** What the successor runs with. */
@@ -99,6 +94,13 @@ public final class AotCache {
         if (!isJava(plain)) {
             return new Prepared(plain, Use.NONE, pid -> {});
         }
+        Optional<Path> classDirectory = JavaLaunch.of(plain).classDirectory();
+        if (classDirectory.isPresent()) {
+            LOG.log(Level.WARNING, logPrefix + "the AOT cache is not used: the class path holds the directory "
+                    + classDirectory.get() + ", and the JDK caches classes from jar files only (a recording would "
+                    + "fail at exit); run the application from jars to use it");
+            return new Prepared(plain, Use.NONE, pid -> {});
+        }
         try {
             Files.createDirectories(directory);
             Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
@@ -116,6 +118,11 @@ public final class AotCache {
             }
             if (runs(recorder)) {
                 return new Prepared(plain, Use.NONE, pid -> {});
+            }
+            if (Files.exists(configuration) && Files.size(configuration) == 0) {
+                Files.delete(configuration); // a recording the JVM gave up on: record again
+                LOG.log(Level.WARNING, logPrefix + "the last generation's AOT recording " + configuration
+                        + " is empty; this successor records again");
             }
             if (Files.exists(configuration)) {
                 assemble(plain, configuration, cache, assembler, directory.resolve(name + ".log"), logPrefix);
@@ -216,80 +223,20 @@ public final class AotCache {
         if (Files.exists(modules)) {
             update(digest, Files.size(modules) + "@" + Files.getLastModifiedTime(modules).toMillis());
         }
-        String mainJar = null;
-        List<String> paths = new ArrayList<>();
-        for (int i = 1; i < command.size(); i++) {
-            String argument = command.get(i);
-            if (argument.equals("-jar") && i + 1 < command.size()) {
-                mainJar = command.get(i + 1);
-                break;
-            }
-            if (!argument.startsWith("-") || argument.equals("-m") || argument.equals("--module")) {
-                break; // the main class or module: the program's own arguments follow
-            }
-            update(digest, argument);
-            if (WITH_VALUE.contains(argument) && i + 1 < command.size()) {
-                update(digest, command.get(++i));
-                if (argument.equals("-cp") || argument.equals("-classpath") || argument.equals("--class-path")
-                        || argument.equals("-p") || argument.equals("--module-path")) {
-                    paths.addAll(List.of(command.get(i).split(":")));
-                }
-            }
+        JavaLaunch launch = JavaLaunch.of(command);
+        for (String option : launch.options()) {
+            update(digest, option);
         }
-        List<Path> jars = new ArrayList<>();
-        if (mainJar != null) {
-            Path jar = Path.of(mainJar).toAbsolutePath();
-            jars.add(jar);
-            jars.addAll(manifestClassPath(jar));
-        }
-        for (String entry : paths) {
-            jars.addAll(expand(entry));
-        }
+        List<Path> jars = launch.jars();
         for (Path jar : jars) {
             update(digest, jar.toString());
             if (Files.isRegularFile(jar)) {
                 update(digest, Files.size(jar) + "@" + Files.getLastModifiedTime(jar).toMillis());
             }
         }
-        String jarName = mainJar == null ? "java" : Path.of(mainJar).getFileName().toString().replaceAll("\\.jar$", "");
+        String jarName = launch.mainJar().map(jar -> jar.getFileName().toString().replaceAll("\\.jar$", ""))
+                .orElse("java");
         return jarName.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + HexFormat.of().formatHex(digest.digest(), 0, 8);
-    }
-
-    private static List<Path> expand(String entry) throws IOException {
-        if (entry.endsWith("/*") || entry.equals("*")) {
-            Path dir = Path.of(entry.substring(0, entry.length() - 1)).toAbsolutePath();
-            try (var listing = Files.list(dir)) {
-                return listing.filter(path -> path.toString().endsWith(".jar")).sorted().toList();
-            }
-        }
-        Path path = Path.of(entry).toAbsolutePath();
-        if (Files.isDirectory(path)) {
-            try (var listing = Files.list(path)) { // a module path directory: its jars
-                return listing.filter(file -> file.toString().endsWith(".jar")).sorted().toList();
-            }
-        }
-        return List.of(path);
-    }
-
-    private static List<Path> manifestClassPath(Path jar) throws IOException {
-        if (!Files.isRegularFile(jar)) {
-            return List.of();
-        }
-        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
-            java.util.jar.Manifest manifest = file.getManifest();
-            String classPath = manifest == null ? null
-                    : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
-            if (classPath == null || classPath.isBlank()) {
-                return List.of();
-            }
-            List<Path> entries = new ArrayList<>();
-            for (String entry : classPath.strip().split("\\s+")) {
-                entries.add(jar.getParent().resolve(entry).normalize());
-            }
-            return entries;
-        } catch (IOException e) {
-            return List.of(); // not a jar the JVM can run either: its size and time are the key
-        }
     }
 
     private static void update(MessageDigest digest, String text) {

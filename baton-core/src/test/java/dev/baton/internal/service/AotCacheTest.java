@@ -104,4 +104,34 @@ class AotCacheTest {
         assertThat(AotCache.removeIfRefused(withCache, "mixed mode")).contains(file);
         assertThat(file).doesNotExist();
     }
+
+    @Test
+    void prepare_aDirectoryOfClassesOnTheClassPath_noCache_theJdkCachesJarsOnly() throws IOException {
+        Path classes = Files.createDirectories(directory.resolve("classes"));
+        Files.write(classes.resolve("App.class"), new byte[] {0});
+        Path empty = Files.createDirectories(directory.resolve("empty"));
+        List<String> fromDirectory = List.of(JAVA, "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp",
+                jar + ":" + classes, "dev.example.App");
+
+        AotCache.Prepared prepared = cache.prepare(fromDirectory, "");
+
+        assertThat(prepared.use()).isEqualTo(AotCache.Use.NONE);
+        assertThat(prepared.command()).isEqualTo(fromDirectory);
+        assertThat(cache.prepare(List.of(JAVA, "-cp", jar + ":" + empty, "dev.example.App"), "").use())
+                .as("an empty directory holds no class").isEqualTo(AotCache.Use.RECORD);
+        assertThat(cache.prepare(List.of(JAVA, "-p", empty.toString(), "-m", "app"), "").use())
+                .as("a module path directory of jars").isEqualTo(AotCache.Use.RECORD);
+    }
+
+    @Test
+    void prepare_anEmptyRecording_recordsAgain() throws IOException {
+        Path configuration = directory.resolve("aot").resolve(AotCache.keyOf(command) + ".aotconf");
+        Files.createDirectories(configuration.getParent());
+        Files.write(configuration, new byte[0]);
+
+        AotCache.Prepared prepared = cache.prepare(command, "");
+
+        assertThat(prepared.use()).isEqualTo(AotCache.Use.RECORD);
+        assertThat(configuration).doesNotExist();
+    }
 }
