@@ -33,7 +33,8 @@ public final class DemoServerRun implements AutoCloseable {
     private final Process first;
     private final Map<Long, ProcessHandle> seen = new ConcurrentHashMap<>();
 
-    private DemoServerRun(Path directory, Map<String, String> environment, String... arguments) throws IOException {
+    private DemoServerRun(Path directory, List<String> launch, Map<String, String> environment, String... arguments)
+            throws IOException {
         Path controlDirectory = Files.createDirectory(directory.resolve("control"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         String name = "demo-test-" + ProcessHandle.current().pid();
@@ -43,7 +44,9 @@ public final class DemoServerRun implements AutoCloseable {
         List<String> all = new ArrayList<>(List.of("demo-server", "--port", Integer.toString(port), "--name", name,
                 "--drain-timeout", "10s"));
         all.addAll(List.of(arguments));
-        ProcessBuilder builder = new ProcessBuilder(SelfCommand.of(all.toArray(String[]::new)))
+        List<String> command = new ArrayList<>(launch);
+        command.addAll(all);
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -61,7 +64,19 @@ public final class DemoServerRun implements AutoCloseable {
     /** Like {@link #start}, with {@code environment} added to the server's environment. */
     public static DemoServerRun startWithEnvironment(Path directory, Map<String, String> environment,
             String... arguments) throws IOException {
-        DemoServerRun server = new DemoServerRun(directory, environment, arguments);
+        return awaitServing(new DemoServerRun(directory, SelfCommand.of(), environment, arguments));
+    }
+
+    /**
+     * Like {@link #start}, from the packaged jar ({@code java -jar jar}) as {@code ./baton} runs it, rather than
+     * from the test's class path of directories.
+     */
+    public static DemoServerRun startFromJar(Path directory, Path jar, String... arguments) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        return awaitServing(new DemoServerRun(directory, List.of(java, "-jar", jar.toString()), Map.of(), arguments));
+    }
+
+    private static DemoServerRun awaitServing(DemoServerRun server) {
         try {
             server.awaitServingOtherThan(0);
             return server;
