@@ -48,8 +48,10 @@ class DescriptorExhaustionTest {
                     assertThat(answer.get()).as(server.logTail()).contains("out of file descriptors");
                 });
                 assertThat(answer.get()).doesNotContain("nothing is listening");
-                assertThat(server.logText()).contains("out of file descriptors")
-                        .doesNotContain("stopped accepting control connections");
+                // the server may log after it answered: await its line
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                        assertThat(server.logText()).contains("out of file descriptors"));
+                assertThat(server.logText()).doesNotContain("stopped accepting control connections");
             } finally {
                 for (RawHttp client : clients) {
                     client.close();
