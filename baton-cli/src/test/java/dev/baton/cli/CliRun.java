@@ -39,6 +39,7 @@ record CliRun(int exitCode, String stdout, String stderr) {
         if (batonFlags) {
             command.addAll(BATON_JVM_FLAGS);
         }
+        command.add("-XX:TieredStopAtLevel=1"); // C1 only: tests start hundreds of short-lived JVMs on 2 cores
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(arguments.length > 0 && DEMO_COMMANDS.contains(arguments[0]) ? DEMO_MAIN : MAIN);

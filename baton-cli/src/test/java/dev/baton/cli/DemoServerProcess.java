@@ -72,6 +72,9 @@ final class DemoServerProcess implements AutoCloseable {
         Files.writeString(config, configText, StandardCharsets.UTF_8);
         List<String> arguments = new ArrayList<>(List.of("demo-server", "--port", Integer.toString(portArgument),
                 "--name", name, "--pidfile", pidFile.toString(), "--config", config.toString()));
+        if (extraArguments.stream().noneMatch(argument -> argument.startsWith("--warm-up"))) {
+            arguments.add("--no-warm-up"); // DemoWarmUpTest tests the warm-up; here it only costs time
+        }
         arguments.addAll(extraArguments);
         List<String> command = new ArrayList<>(launcher);
         command.addAll(CliRun.java(true, arguments.toArray(String[]::new)));
