@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.ArrayList;
 import java.util.List;
@@ -330,19 +331,10 @@ public final class ControlServer implements AutoCloseable {
             closeConnection(channel);
             return;
         }
-        int self = Processes.userId();
-        if (peer.uid() != self && peer.uid() != 0) {
-            LOG.log(Level.WARNING, logPrefix + "refused a control connection from pid " + peer.pid() + " uid "
-                    + peer.uid() + ": only uid " + self + " or root may control this service");
-            sendQuietly(channel, new Message.Refused("permission denied: uid " + peer.uid()
-                    + " may not control this service, which belongs to uid " + self));
-            closeConnection(channel);
-            return;
-        }
-        if (open.get() > MAX_CONNECTIONS) {
-            LOG.log(Level.WARNING, logPrefix + "refused a control connection from pid " + peer.pid() + ": "
-                    + MAX_CONNECTIONS + " are open");
-            sendQuietly(channel, new Message.Refused(Refusals.tooManyConnections(MAX_CONNECTIONS)));
+        Optional<Admission.Refusal> refusal = Admission.check(peer, Processes.userId(), open.get(), MAX_CONNECTIONS);
+        if (refusal.isPresent()) {
+            LOG.log(Level.WARNING, logPrefix + refusal.get().logLine());
+            sendQuietly(channel, new Message.Refused(refusal.get().reason()));
             closeConnection(channel);
             return;
         }
