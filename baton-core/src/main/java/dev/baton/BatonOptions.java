@@ -247,18 +247,10 @@ public record BatonOptions(
     }
 
     /** Collects settings for {@link BatonOptions}; {@link #build()} checks them. Not thread-safe. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
-        private Path controlDirectory;
-        private Path pidFile;
-        private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
-        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    public static final class Builder extends ServiceOptionsBuilder<Builder> {
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
-        private int maxDrainingGenerations = DEFAULT_MAX_DRAINING_GENERATIONS;
-        private int backlog = DEFAULT_BACKLOG;
         private Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
         private Path aotCache;
-        private Duration shutdownDelay = DEFAULT_SHUTDOWN_DELAY;
         private Duration probation = DEFAULT_PROBATION;
 
         private Builder() {}
@@ -278,43 +270,13 @@ public record BatonOptions(
             probation = from.probation;
         }
 
-        public Builder name(String value) {
-            name = value;
-            return this;
-        }
-
-        public Builder controlDirectory(Path value) {
-            controlDirectory = value;
-            return this;
-        }
-
-        public Builder pidFile(Path value) {
-            pidFile = value;
-            return this;
-        }
-
-        public Builder readyTimeout(Duration value) {
-            readyTimeout = value;
-            return this;
-        }
-
-        public Builder drainTimeout(Duration value) {
-            drainTimeout = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
         public Builder stopTimeout(Duration value) {
             stopTimeout = value;
-            return this;
-        }
-
-        public Builder maxDrainingGenerations(int value) {
-            maxDrainingGenerations = value;
-            return this;
-        }
-
-        public Builder backlog(int value) {
-            backlog = value;
             return this;
         }
 
@@ -325,11 +287,6 @@ public record BatonOptions(
 
         public Builder aotCache(Path value) {
             aotCache = value;
-            return this;
-        }
-
-        public Builder shutdownDelay(Duration value) {
-            shutdownDelay = value;
             return this;
         }
 

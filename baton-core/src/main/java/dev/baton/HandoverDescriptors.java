@@ -1,7 +1,6 @@
 package dev.baton;
 
 import dev.baton.internal.os.Descriptor;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -41,22 +40,16 @@ record HandoverDescriptors(List<Descriptor> listeners, Descriptor control, Descr
      *
      * @throws IllegalArgumentException if the count does not match (the codec checked it already)
      */
-    static HandoverDescriptors received(int[] fds, int listenerCount) {
-        if (fds.length != listenerCount + AFTER_LISTENERS) {
+    static HandoverDescriptors received(List<Descriptor> fds, int listenerCount) {
+        if (fds.size() != listenerCount + AFTER_LISTENERS) {
             throw new IllegalArgumentException("a handover of " + listenerCount + " listeners carries "
-                    + (listenerCount + AFTER_LISTENERS) + " descriptors, not " + fds.length);
+                    + (listenerCount + AFTER_LISTENERS) + " descriptors, not " + fds.size());
         }
-        List<Descriptor> listeners = new ArrayList<>();
-        for (int i = 0; i < listenerCount; i++) {
-            listeners.add(Descriptor.own(fds[i], "inherited listener #" + i));
-        }
-        return new HandoverDescriptors(listeners,
-                Descriptor.own(fds[listenerCount], "the predecessor's control socket"),
-                Descriptor.own(fds[listenerCount + 1], "the predecessor's standard output"),
-                Descriptor.own(fds[listenerCount + 2], "the predecessor's standard error"));
+        return new HandoverDescriptors(fds.subList(0, listenerCount), fds.get(listenerCount),
+                fds.get(listenerCount + 1), fds.get(listenerCount + 2));
     }
 
-    /** Closes what was not handed on. The listeners are the {@link ListenerSet}'s once inherited. */
+    /** Closes what was not handed on. The listeners are their {@link InheritedListener}s' once inherited. */
     @Override
     public void close() {
         control.close();

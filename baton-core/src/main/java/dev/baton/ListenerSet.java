@@ -3,6 +3,7 @@ package dev.baton;
 import dev.baton.internal.events.BatonEvents;
 import dev.baton.internal.listen.ChannelAdopter;
 import dev.baton.internal.listen.ListenerBinder;
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Sockets;
 import dev.baton.internal.protocol.Message.ListenerSpec;
@@ -63,14 +64,20 @@ final class ListenerSet {
     }
 
     private Listener adopt(InheritedListener inherited, ListenAddress address) throws IOException {
-        int fd = inherited.fd();
-        if (Sockets.type(fd) != Sockets.SOCK_STREAM || !Sockets.isListening(fd)) {
-            throw new IOException("the inherited descriptor " + fd + " for listener " + inherited.name()
-                    + " is not a listening stream socket");
+        Descriptor socket = inherited.socket();
+        try {
+            int fd = socket.number();
+            if (Sockets.type(fd) != Sockets.SOCK_STREAM || !Sockets.isListening(fd)) {
+                throw new IOException("the inherited descriptor " + fd + " for listener " + inherited.name()
+                        + " is not a listening stream socket");
+            }
+            Descriptors.setNonBlocking(fd);
+            ServerSocketChannel channel = ChannelAdopter.adopt(fd, Sockets.family(fd) == Sockets.AF_UNIX);
+            return new Listener(inherited.name(), address, channel, socket.release(), true);
+        } catch (IOException | RuntimeException e) {
+            socket.close(); // claimed already: closeUnclaimed() no longer sees it
+            throw e;
         }
-        Descriptors.setNonBlocking(fd);
-        ServerSocketChannel channel = ChannelAdopter.adopt(fd, Sockets.family(fd) == Sockets.AF_UNIX);
-        return new Listener(inherited.name(), address, channel, fd, true);
     }
 
     synchronized Optional<Listener> get(String name) {
@@ -110,9 +117,9 @@ final class ListenerSet {
     synchronized void closeUnclaimed() {
         for (InheritedListener listener : unclaimed.values()) {
             LOG.log(Level.INFO, logPrefix + "closing inherited listener " + listener.name() + " ("
-                    + (listener.address().isEmpty() ? "fd " + listener.fd() : listener.address())
+                    + (listener.address().isEmpty() ? listener.socket().toString() : listener.address())
                     + "): this generation did not ask for it");
-            Descriptors.closeQuietly(listener.fd());
+            listener.socket().close();
         }
         unclaimed.clear();
     }

@@ -66,7 +66,7 @@ final class PredecessorLink implements AutoCloseable {
         List<ListenerSpec> specs = handover.listeners();
         for (int i = 0; i < specs.size(); i++) {
             inherited.add(new InheritedListener(specs.get(i).name(), specs.get(i).address(),
-                    received.listeners().get(i).release()));
+                    received.listeners().get(i)));
         }
         this.listeners = List.copyOf(inherited);
         this.watch = PredecessorWatch.start(channel, predecessor, liveness, received);
@@ -141,7 +141,7 @@ final class PredecessorLink implements AutoCloseable {
                 case Message.Refused refused -> throw new IOException("the predecessor (pid " + parentPid
                         + ") refused the handover: " + refused.reason());
                 case Message other -> {
-                    ControlChannel.closeAll(reply.fds());
+                    reply.closeDescriptors();
                     throw new IOException("the predecessor (pid " + parentPid + ") answered the handover with "
                             + other.getClass().getSimpleName());
                 }

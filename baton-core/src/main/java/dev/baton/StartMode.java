@@ -119,7 +119,7 @@ sealed interface StartMode {
         };
     }
 
-    /** The listeners handed to this generation, not yet claimed. */
+    /** The listeners handed to this generation, not yet claimed; the caller owns them (ask once). */
     default List<InheritedListener> inherited() {
         return switch (this) {
             case ColdStart _, OrphanedSuccessor _ -> List.of();
@@ -151,7 +151,8 @@ sealed interface StartMode {
     }
 
     private static List<InheritedListener> fromPassed(List<PassedSocket> passed) {
-        return passed.stream().map(socket -> new InheritedListener(socket.name(), "", socket.fd())).toList();
+        return passed.stream().map(socket -> new InheritedListener(socket.name(), "",
+                Descriptor.own(socket.fd(), "socket-activated listener " + socket.name()))).toList();
     }
 
     private static int parseGeneration(String value) {

@@ -1,35 +1,24 @@
 package dev.baton.cli;
 
 import dev.baton.ServiceStatus;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code baton status}: shows a running service's processes and listeners, for people or as JSON. */
 @Command(name = "status", mixinStandardHelpOptions = true, description = "Show a running service's pid, listeners, generations, last reload and its upgrade and "
         + "drain figures.")
-final class StatusCommand implements Callable<Integer> {
-
-    @Mixin
-    ServiceOptions service;
+final class StatusCommand extends ServiceCommand {
 
     @Option(names = "--json", description = "Print JSON, for machines.")
     boolean json;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         ServiceStatus status = service.control().status();
-        PrintWriter out = spec.commandLine().getOut();
-        out.println(json ? StatusJson.render(status) : text(status));
+        out().println(json ? StatusJson.render(status) : text(status));
         return 0;
     }
 

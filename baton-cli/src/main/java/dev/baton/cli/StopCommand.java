@@ -2,14 +2,11 @@ package dev.baton.cli;
 
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code baton stop}: stops a running service, gracefully or at once, and waits until the process has
@@ -17,10 +14,7 @@ import picocli.CommandLine.Spec;
  * and the control socket free.
  */
 @Command(name = "stop", mixinStandardHelpOptions = true, description = "Stop a running service: it stops accepting, drains, and exits; waits until it has exited.")
-final class StopCommand implements Callable<Integer> {
-
-    @Mixin
-    ServiceOptions service;
+final class StopCommand extends ServiceCommand {
 
     @Option(names = "--now", description = "Stop at once: close open connections instead of draining them.")
     boolean now;
@@ -29,23 +23,20 @@ final class StopCommand implements Callable<Integer> {
             description = "How long to wait for the process to exit; 0s returns at once (default: ${DEFAULT-VALUE}).")
     Duration wait;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
         long started = System.nanoTime();
         long pid = service.control().stop(now);
-        spec.commandLine().getOut().println("stopping pid " + pid + (now ? " now" : "; it drains, then exits"));
+        out().println("stopping pid " + pid + (now ? " now" : "; it drains, then exits"));
         if (wait.isZero()) {
             return 0;
         }
         if (awaitExit(pid)) {
-            spec.commandLine().getOut().println("pid " + pid + " exited "
+            out().println("pid " + pid + " exited "
                     + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms after the stop");
             return 0;
         }
-        spec.commandLine().getErr().println("pid " + pid + " has not exited within " + wait + ": it still drains "
+        err().println("pid " + pid + " has not exited within " + wait + ": it still drains "
                 + "(its drain timeout bounds that); wait longer with --wait, or close its connections with "
                 + "'baton stop --now'");
         return 1;

@@ -2,11 +2,9 @@ package dev.baton.cli;
 
 import dev.baton.supervisor.SupervisorUpgrade;
 import java.time.Duration;
-import java.util.concurrent.Callable;
+import java.util.List;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code baton upgrade-supervisor}: makes a running supervisor ({@code baton run}) re-execute its own,
@@ -18,28 +16,15 @@ import picocli.CommandLine.Spec;
         description = {"Make a running supervisor (baton run) re-execute its own, possibly newer, program in place: "
                 + "same pid, its listeners and running workers kept; SIGUSR1 to the supervisor does the same. "
                 + "If it cannot, nothing changes and this exits 1 saying why."})
-final class UpgradeSupervisorCommand implements Callable<Integer> {
-
-    @Mixin
-    ServiceOptions service;
+final class UpgradeSupervisorCommand extends ServiceCommand {
 
     @Option(names = "--wait", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long to wait for the new program image to answer (default: ${DEFAULT-VALUE}).")
     Duration wait;
 
-    @Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
     @Override
     public Integer call() throws Exception {
-        SupervisorUpgrade.Result result = SupervisorUpgrade.request(service.control().socket(),
-                wait);
-        if (result.succeeded()) {
-            spec.commandLine().getOut().println("upgraded: " + result.message());
-            return 0;
-        }
-        spec.commandLine().getErr().println("baton upgrade-supervisor: " + (result.refused() ? "refused: " : "failed: ")
-                + result.message());
-        return 1;
+        SupervisorUpgrade.Result result = SupervisorUpgrade.request(service.control().socket(), wait);
+        return outcome("upgraded", result.succeeded(), result.refused(), result.message(), List.of());
     }
 }

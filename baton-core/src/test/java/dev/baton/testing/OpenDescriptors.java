@@ -71,4 +71,11 @@ public final class OpenDescriptors {
         }
         throw new IllegalStateException("/proc/self/fdinfo/" + fd + " has no flags line");
     }
+
+    /** Closes descriptors a test opened by number (a socket pair, duplicates), ignoring failures. */
+    public static void closeAll(int... fds) {
+        for (int fd : fds) {
+            dev.baton.internal.os.Descriptors.closeQuietly(fd);
+        }
+    }
 }

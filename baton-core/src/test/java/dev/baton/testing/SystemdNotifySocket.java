@@ -137,9 +137,7 @@ public final class SystemdNotifySocket implements AutoCloseable {
             throw e;
         }
         long now = System.nanoTime() / 1000;
-        for (int passed : datagram.fds()) {
-            Descriptors.closeQuietly(passed);
-        }
+        datagram.closeDescriptors();
         Map<String, String> fields = new LinkedHashMap<>();
         for (String line : new String(datagram.data(), StandardCharsets.UTF_8).split("\n")) {
             int equals = line.indexOf('=');

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.ManagedServer;
-import dev.baton.testing.adapter.H2cClient;
-import dev.baton.testing.adapter.H2cClient.Answer;
+import dev.baton.jetty.testing.H2cClient;
+import dev.baton.jetty.testing.H2cClient.Answer;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;

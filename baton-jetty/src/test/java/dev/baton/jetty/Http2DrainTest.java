@@ -3,11 +3,11 @@ package dev.baton.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.testing.adapter.ClosedLoopHandover;
-import dev.baton.testing.adapter.H2cClient;
-import dev.baton.testing.adapter.H2cClient.Answer;
-import dev.baton.testing.adapter.H2cClient.Control;
-import dev.baton.testing.adapter.RawHttpConnection;
+import dev.baton.jetty.testing.ClosedLoopHandover;
+import dev.baton.jetty.testing.H2cClient;
+import dev.baton.jetty.testing.H2cClient.Answer;
+import dev.baton.jetty.testing.H2cClient.Control;
+import dev.baton.jetty.testing.RawHttpConnection;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.ManagedServer;
-import dev.baton.testing.adapter.ClosedLoopHandover;
-import dev.baton.testing.adapter.RawHttpConnection;
-import dev.baton.testing.adapter.RawHttpConnection.RawResponse;
+import dev.baton.jetty.testing.ClosedLoopHandover;
+import dev.baton.jetty.testing.RawHttpConnection;
+import dev.baton.jetty.testing.RawHttpConnection.RawResponse;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;

@@ -2,27 +2,17 @@ package dev.baton.jetty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.InputStream;
+import dev.baton.testing.ModuleDescriptors;
 import java.lang.module.ModuleDescriptor;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /** Pins the module's contract: one exported package; baton-core's public API and the Jetty modules it adapts, nothing else. */
 class ModuleTest {
 
-    /** The module descriptor compiled into this module's classes (the tests run on the class path). */
-    static ModuleDescriptor descriptor() throws Exception {
-        Path classes = Path.of(BatonJetty.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        try (InputStream in = Files.newInputStream(classes.resolve("module-info.class"))) {
-            return ModuleDescriptor.read(in);
-        }
-    }
-
     @Test
     void moduleDescriptor_exportsOnlyTheAdapterPackage_andReadsBatonAndJetty() throws Exception {
-        ModuleDescriptor descriptor = descriptor();
+        ModuleDescriptor descriptor = ModuleDescriptors.of(BatonJetty.class);
 
         assertThat(descriptor.name()).isEqualTo("dev.baton.jetty");
         assertThat(descriptor.exports()).map(ModuleDescriptor.Exports::source).containsExactly("dev.baton.jetty");

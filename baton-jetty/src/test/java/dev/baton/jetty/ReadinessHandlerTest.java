@@ -3,8 +3,8 @@ package dev.baton.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.testing.adapter.RawHttpConnection;
-import dev.baton.testing.adapter.RawHttpConnection.RawResponse;
+import dev.baton.jetty.testing.RawHttpConnection;
+import dev.baton.jetty.testing.RawHttpConnection.RawResponse;
 import java.net.InetSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import org.eclipse.jetty.server.Handler;

@@ -1,6 +1,6 @@
 package dev.baton.jetty;
 
-import dev.baton.testing.adapter.RawHttpConnection;
+import dev.baton.jetty.testing.RawHttpConnection;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

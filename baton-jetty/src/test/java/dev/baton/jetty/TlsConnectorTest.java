@@ -3,9 +3,9 @@ package dev.baton.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.testing.adapter.RawHttpConnection;
-import dev.baton.testing.adapter.RawHttpConnection.RawResponse;
-import dev.baton.testing.adapter.SelfSignedPem;
+import dev.baton.jetty.testing.RawHttpConnection;
+import dev.baton.jetty.testing.RawHttpConnection.RawResponse;
+import dev.baton.jetty.testing.SelfSignedPem;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;

@@ -3,9 +3,9 @@ package dev.baton.jetty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.testing.adapter.RawWebSocket;
-import dev.baton.testing.adapter.RawWebSocket.Incoming;
-import dev.baton.testing.adapter.ReconnectingEchoClient;
+import dev.baton.jetty.testing.RawWebSocket;
+import dev.baton.jetty.testing.RawWebSocket.Incoming;
+import dev.baton.jetty.testing.ReconnectingEchoClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -88,9 +88,7 @@ final class NotifySocket implements AutoCloseable {
         try {
             while (Descriptors.awaitReadable(new int[] {fd, wakeFd}, Duration.ofDays(1)) != 1) {
                 DescriptorPassing.Received received = DescriptorPassing.receive(fd, MAX_DATAGRAM, 8);
-                for (int passed : received.fds()) {
-                    Descriptors.closeQuietly(passed); // FDSTORE=1 and the like: not kept by this supervisor
-                }
+                received.closeDescriptors(); // FDSTORE=1 and the like: not kept by this supervisor
                 String text = new String(received.data(), StandardCharsets.UTF_8);
                 onMessage.accept(text.lines().filter(line -> !line.isBlank()).toList());
             }

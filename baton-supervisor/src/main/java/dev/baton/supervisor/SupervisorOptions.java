@@ -2,6 +2,7 @@ package dev.baton.supervisor;
 
 import dev.baton.BatonOptions;
 import dev.baton.ListenAddress;
+import dev.baton.ServiceOptionsBuilder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -147,18 +148,10 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
     }
 
     /** Collects settings for {@link SupervisorOptions}; {@link #build()} checks them. Not thread-safe. */
-    public static final class Builder {
-        private String name = DEFAULT_NAME;
+    public static final class Builder extends ServiceOptionsBuilder<Builder> {
         private final Map<String, ListenAddress> listeners = new LinkedHashMap<>();
         private final List<String> command;
         private Readiness readiness = DEFAULT_READINESS;
-        private Duration readyTimeout = DEFAULT_READY_TIMEOUT;
-        private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
-        private int maxDrainingGenerations = DEFAULT_MAX_DRAINING_GENERATIONS;
-        private Path pidFile;
-        private Path controlDirectory;
-        private int backlog = DEFAULT_BACKLOG;
-        private Duration shutdownDelay = DEFAULT_SHUTDOWN_DELAY;
 
         private Builder(List<String> command) {
             this.command = new ArrayList<>(Objects.requireNonNull(command, "command"));
@@ -178,8 +171,8 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
             shutdownDelay = from.shutdownDelay;
         }
 
-        public Builder name(String value) {
-            name = value;
+        @Override
+        protected Builder self() {
             return this;
         }
 
@@ -202,41 +195,6 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
 
         public Builder readiness(Readiness value) {
             readiness = value;
-            return this;
-        }
-
-        public Builder readyTimeout(Duration value) {
-            readyTimeout = value;
-            return this;
-        }
-
-        public Builder drainTimeout(Duration value) {
-            drainTimeout = value;
-            return this;
-        }
-
-        public Builder maxDrainingGenerations(int value) {
-            maxDrainingGenerations = value;
-            return this;
-        }
-
-        public Builder pidFile(Path value) {
-            pidFile = value;
-            return this;
-        }
-
-        public Builder controlDirectory(Path value) {
-            controlDirectory = value;
-            return this;
-        }
-
-        public Builder backlog(int value) {
-            backlog = value;
-            return this;
-        }
-
-        public Builder shutdownDelay(Duration value) {
-            shutdownDelay = value;
             return this;
         }
 

@@ -1,5 +1,6 @@
 package dev.baton.internal.control;
 
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.DescriptorPassing;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Errno;
@@ -14,7 +15,6 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One connection of the control protocol: a connected SOCK_SEQPACKET Unix socket that moves one
@@ -27,17 +27,20 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ControlChannel implements AutoCloseable {
 
-    private final int fd;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Descriptor socket;
 
-    private ControlChannel(int fd) {
-        this.fd = fd;
+    private ControlChannel(Descriptor socket) {
+        this.socket = socket;
     }
 
-    /** Takes ownership of a connected socket. */
-    static ControlChannel of(int fd, Duration ioTimeout) throws SystemCallException {
-        Sockets.setTimeouts(fd, ioTimeout);
-        return new ControlChannel(fd);
+    /**
+     * Takes ownership of a connected socket.
+     *
+     * @throws SystemCallException if its timeouts cannot be set; the socket stays the caller's then
+     */
+    static ControlChannel of(Descriptor socket, Duration ioTimeout) throws SystemCallException {
+        Sockets.setTimeouts(socket.number(), ioTimeout);
+        return new ControlChannel(socket);
     }
 
     /**
@@ -46,16 +49,17 @@ public final class ControlChannel implements AutoCloseable {
      * @throws IOException naming the path and the reason: no such socket, nobody listening, no permission
      */
     public static ControlChannel connect(Path path, Duration ioTimeout) throws IOException {
-        int fd = Sockets.newUnixSocket(Sockets.SOCK_SEQPACKET);
+        Descriptor socket = Descriptor.own(Sockets.newUnixSocket(Sockets.SOCK_SEQPACKET),
+                "a control connection to " + path);
         try {
-            Sockets.setTimeouts(fd, ioTimeout);
-            Sockets.connect(fd, path);
-            return new ControlChannel(fd);
+            Sockets.setTimeouts(socket.number(), ioTimeout);
+            Sockets.connect(socket.number(), path);
+            return new ControlChannel(socket);
         } catch (IllegalArgumentException e) {
-            Descriptors.closeQuietly(fd);
+            socket.close();
             throw new IOException("cannot connect to the control socket " + path + ": " + e.getMessage(), e);
         } catch (SystemCallException e) {
-            Descriptors.closeQuietly(fd);
+            socket.close();
             throw new IOException(switch (e) {
                 case SystemCallException.NoSuchFile _ -> "no control socket at " + path
                         + ": is the service running under this name?";
@@ -73,21 +77,24 @@ public final class ControlChannel implements AutoCloseable {
      * connection across its own {@code execve} (a duplicate of it) to answer from its new program image.
      */
     public int descriptor() {
-        return fd;
+        return socket.number();
     }
 
     /** Who is at the other end. */
     public PeerCredentials peer() throws SystemCallException {
-        return Sockets.peerCredentials(fd);
+        return Sockets.peerCredentials(socket.number());
     }
 
-    /** Sends {@code message} with {@code fds} attached; the descriptors stay the caller's. */
+    /**
+     * Sends {@code message} with {@code fds} attached. They are lent for the call and stay the caller's:
+     * the kernel puts duplicates into the receiver.
+     */
     public void send(Message message, int... fds) throws IOException {
         if (fds.length != message.descriptorCount()) {
             throw new IllegalArgumentException(message.getClass().getSimpleName() + " carries "
                     + message.descriptorCount() + " descriptors, not " + fds.length);
         }
-        DescriptorPassing.send(fd, MessageCodec.encode(message), fds);
+        DescriptorPassing.send(socket.number(), MessageCodec.encode(message), fds);
     }
 
     /**
@@ -98,11 +105,11 @@ public final class ControlChannel implements AutoCloseable {
      * @throws ProtocolException if the packet is not an acceptable message (its descriptors are closed)
      */
     public Envelope receive(Duration timeout) throws IOException {
-        if (Descriptors.awaitReadable(new int[] {fd}, timeout) < 0) {
+        if (Descriptors.awaitReadable(new int[] {socket.number()}, timeout) < 0) {
             throw new SocketTimeoutException("no control message within " + timeout.toMillis() + " ms");
         }
         DescriptorPassing.Received received =
-                DescriptorPassing.receive(fd, MessageCodec.MAX_MESSAGE_BYTES, MessageCodec.MAX_DESCRIPTORS);
+                DescriptorPassing.receive(socket.number(), MessageCodec.MAX_MESSAGE_BYTES, MessageCodec.MAX_DESCRIPTORS);
         try {
             if (received.endOfStream()) {
                 throw new EOFException("the peer closed the control connection");
@@ -116,20 +123,30 @@ public final class ControlChannel implements AutoCloseable {
                         + " descriptors refused");
             }
             Message message = MessageCodec.decode(received.data());
-            if (received.fds().length != message.descriptorCount()) {
+            if (received.fds().size() != message.descriptorCount()) {
                 throw new ProtocolException("a " + message.getClass().getSimpleName() + " message came with "
-                        + received.fds().length + " descriptors; it carries " + message.descriptorCount());
+                        + received.fds().size() + " descriptors; it carries " + message.descriptorCount());
             }
             return new Envelope(message, received.fds());
         } catch (IOException | RuntimeException e) {
-            closeAll(received.fds());
+            received.closeDescriptors();
             throw e;
         }
     }
 
-    /** Receives a message that carries no descriptors. */
+    /**
+     * Receives a message that carries no descriptors.
+     *
+     * @throws ProtocolException if it carries some (they are closed)
+     */
     public Message receiveMessage(Duration timeout) throws IOException {
-        return receive(timeout).message();
+        Envelope envelope = receive(timeout);
+        if (!envelope.fds().isEmpty()) {
+            envelope.closeDescriptors();
+            throw new ProtocolException("a " + envelope.message().getClass().getSimpleName()
+                    + " message came with descriptors where none were expected");
+        }
+        return envelope.message();
     }
 
     /**
@@ -162,17 +179,9 @@ public final class ControlChannel implements AutoCloseable {
         }
     }
 
+    /** Closes the connection, once. */
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            Descriptors.closeQuietly(fd);
-        }
-    }
-
-    /** Closes descriptors this process received and will not use. */
-    public static void closeAll(int[] fds) {
-        for (int received : fds) {
-            Descriptors.closeQuietly(received);
-        }
+        socket.close();
     }
 }

@@ -1,15 +1,18 @@
 package dev.baton.internal.control;
 
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.PeerCredentials;
 import dev.baton.internal.os.Processes;
 import dev.baton.internal.os.Sockets;
 import dev.baton.internal.os.SystemCallException;
 import dev.baton.internal.protocol.Message;
+import java.io.EOFException;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,6 +73,8 @@ public final class ControlServer implements AutoCloseable {
     private final List<Waiting> waiting = new ArrayList<>(); // the poller's alone
     private final DescriptorShortage shortage; // the poller's alone
     private final RateLimitedWarning malformed = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
+    private final RateLimitedWarning hungUp =
+            new RateLimitedWarning(LOG, Level.INFO, RateLimitedWarning.INTERVAL, System::nanoTime);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private Mode mode = Mode.ACCEPTING;
@@ -294,13 +299,13 @@ public final class ControlServer implements AutoCloseable {
     }
 
     private void acceptOne() throws IOException {
-        int fd;
+        Descriptor connection;
         try {
             OptionalInt accepted = Sockets.accept(listenFd);
             if (accepted.isEmpty()) {
                 return; // another holder of the socket took it
             }
-            fd = accepted.getAsInt();
+            connection = Descriptor.own(accepted.getAsInt(), "a control connection");
         } catch (SystemCallException.PeerGone e) {
             return; // the peer gave up before we took its connection
         } catch (SystemCallException.TooManyOpenFiles e) {
@@ -312,9 +317,9 @@ public final class ControlServer implements AutoCloseable {
         ControlChannel channel;
         PeerCredentials peer;
         try {
-            channel = ControlChannel.of(fd, ioTimeout);
+            channel = ControlChannel.of(connection, ioTimeout);
         } catch (SystemCallException e) {
-            Descriptors.closeQuietly(fd);
+            connection.close();
             open.decrementAndGet();
             LOG.log(Level.WARNING, logPrefix + "cannot set up a control connection: " + e.getMessage());
             return;
@@ -326,19 +331,10 @@ public final class ControlServer implements AutoCloseable {
             closeConnection(channel);
             return;
         }
-        int self = Processes.userId();
-        if (peer.uid() != self && peer.uid() != 0) {
-            LOG.log(Level.WARNING, logPrefix + "refused a control connection from pid " + peer.pid() + " uid "
-                    + peer.uid() + ": only uid " + self + " or root may control this service");
-            sendQuietly(channel, new Message.Refused("permission denied: uid " + peer.uid()
-                    + " may not control this service, which belongs to uid " + self));
-            closeConnection(channel);
-            return;
-        }
-        if (open.get() > MAX_CONNECTIONS) {
-            LOG.log(Level.WARNING, logPrefix + "refused a control connection from pid " + peer.pid() + ": "
-                    + MAX_CONNECTIONS + " are open");
-            sendQuietly(channel, new Message.Refused(Refusals.tooManyConnections(MAX_CONNECTIONS)));
+        Optional<Admission.Refusal> refusal = Admission.check(peer, Processes.userId(), open.get(), MAX_CONNECTIONS);
+        if (refusal.isPresent()) {
+            LOG.log(Level.WARNING, logPrefix + refusal.get().logLine());
+            sendQuietly(channel, new Message.Refused(refusal.get().reason()));
             closeConnection(channel);
             return;
         }
@@ -352,7 +348,7 @@ public final class ControlServer implements AutoCloseable {
             Envelope received = connection.channel().receive(Duration.ZERO);
             // No request is served with descriptors: those of a well-formed message that carries some (a
             // Handover sent to the wrong end) would stay open in this process for good.
-            ControlChannel.closeAll(received.fds());
+            received.closeDescriptors();
             request = received.message();
         } catch (IOException e) {
             refuse(connection, e.getMessage());
@@ -369,6 +365,10 @@ public final class ControlServer implements AutoCloseable {
     private void serve(ControlChannel channel, PeerCredentials peer, Message request) {
         try {
             handler.handle(channel, peer, request);
+        } catch (SystemCallException.PeerGone | EOFException e) {
+            // a client that hangs up before its answer (a status poll given up, a killed CLI) is no fault here
+            hungUp.warn(logPrefix + "control client pid " + peer.pid() + " hung up before its "
+                    + request.getClass().getSimpleName() + " was answered (" + e.getMessage() + ")");
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, logPrefix + "control connection failed: " + e.getMessage(), e);
         } finally {

@@ -1,5 +1,6 @@
 package dev.baton.internal.control;
 
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Sockets;
 import dev.baton.internal.os.SystemCallException;
@@ -29,14 +30,14 @@ final class DescriptorShortage implements AutoCloseable {
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(1);
 
     private final String logPrefix;
-    private int spare;
+    private Descriptor spare; // closed while none could be taken again
     private Duration pause = FIRST_PAUSE;
     private long acceptAgainNanos;
     private final RateLimitedWarning warning = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
 
     DescriptorShortage(String logPrefix) throws SystemCallException {
         this.logPrefix = logPrefix;
-        this.spare = Descriptors.newEventFd();
+        this.spare = spareDescriptor();
     }
 
     /** Whether the listening socket may be watched now, or the poller is still backing off. */
@@ -59,14 +60,13 @@ final class DescriptorShortage implements AutoCloseable {
      * if the spare descriptor makes room for it, and backs off.
      */
     void shed(int listenFd, Duration ioTimeout, SystemCallException.TooManyOpenFiles cause, long nowNanos) {
-        if (spare >= 0) {
-            Descriptors.closeQuietly(spare);
-            spare = -1;
+        if (spare.isOpen()) {
+            spare.close();
             refuseOne(listenFd, ioTimeout);
             try {
-                spare = Descriptors.newEventFd();
+                spare = spareDescriptor();
             } catch (SystemCallException e) {
-                spare = -1; // still none free: taken again at the next shortage
+                // still none free: the spare stays closed, taken again at the next shortage
             }
         }
         warning.warn(logPrefix + "out of file descriptors (" + cause.getMessage() + "): a control connection "
@@ -86,11 +86,12 @@ final class DescriptorShortage implements AutoCloseable {
         if (accepted.isEmpty()) {
             return;
         }
+        Descriptor connection = Descriptor.own(accepted.getAsInt(), "a control connection refused for lack of descriptors");
         ControlChannel channel;
         try {
-            channel = ControlChannel.of(accepted.getAsInt(), ioTimeout);
+            channel = ControlChannel.of(connection, ioTimeout);
         } catch (SystemCallException e) {
-            Descriptors.closeQuietly(accepted.getAsInt());
+            connection.close();
             return;
         }
         try (channel) {
@@ -100,11 +101,12 @@ final class DescriptorShortage implements AutoCloseable {
         }
     }
 
+    private static Descriptor spareDescriptor() throws SystemCallException {
+        return Descriptor.own(Descriptors.newEventFd(), "the control server's spare descriptor");
+    }
+
     @Override
     public void close() {
-        if (spare >= 0) {
-            Descriptors.closeQuietly(spare);
-            spare = -1;
-        }
+        spare.close();
     }
 }

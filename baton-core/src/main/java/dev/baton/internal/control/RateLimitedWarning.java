@@ -16,6 +16,7 @@ final class RateLimitedWarning {
     static final Duration INTERVAL = Duration.ofSeconds(10);
 
     private final Logger log;
+    private final Level level;
     private final Duration interval;
     private final LongSupplier nanoTime;
     private long lastNanos;
@@ -23,7 +24,13 @@ final class RateLimitedWarning {
     private int heldBack;
 
     RateLimitedWarning(Logger log, Duration interval, LongSupplier nanoTime) {
+        this(log, Level.WARNING, interval, nanoTime);
+    }
+
+    /** Logs at {@code level} instead: for what is worth a line but is nobody's fault. */
+    RateLimitedWarning(Logger log, Level level, Duration interval, LongSupplier nanoTime) {
         this.log = log;
+        this.level = level;
         this.interval = interval;
         this.nanoTime = nanoTime;
     }
@@ -37,7 +44,7 @@ final class RateLimitedWarning {
         }
         String suffix = heldBack == 0 ? "" : " (" + heldBack + " more like it in the last "
                 + Duration.ofNanos(now - lastNanos).toSeconds() + " s not logged)";
-        log.log(Level.WARNING, message + suffix);
+        log.log(level, message + suffix);
         lastNanos = now;
         loggedOnce = true;
         heldBack = 0;

@@ -1,5 +1,6 @@
 package dev.baton.internal.os;
 
+import java.util.Collection;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -73,6 +74,11 @@ public final class Descriptor implements AutoCloseable {
         if (owned != GONE) {
             Descriptors.closeQuietly(owned);
         }
+    }
+
+    /** Closes each of {@code descriptors} (those already closed or released are left as they are). */
+    public static void closeAll(Collection<Descriptor> descriptors) {
+        descriptors.forEach(Descriptor::close);
     }
 
     @Override

@@ -9,6 +9,8 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Sends and receives one message with descriptors attached (SCM_RIGHTS), over a connected Unix
@@ -16,7 +18,11 @@ import java.lang.invoke.MethodHandle;
  *
  * <p>On a SOCK_SEQPACKET socket one call moves one whole message, and a message longer than the
  * receiver's buffer is reported as truncated rather than split, which is what the control protocol
- * relies on. Received descriptors are close-on-exec (MSG_CMSG_CLOEXEC) and owned by the caller.
+ * relies on.
+ *
+ * <p>Ownership: the socket and the descriptors sent are only lent for the call (their numbers, as every
+ * system call here takes them); the descriptors received come back as {@link Descriptor}s the caller
+ * owns, close-on-exec (MSG_CMSG_CLOEXEC).
  */
 public final class DescriptorPassing {
 
@@ -43,16 +49,25 @@ public final class DescriptorPassing {
      * One received message.
      *
      * @param data the bytes received (at most the buffer size asked for)
-     * @param fds the descriptors received, owned by the caller
+     * @param fds the descriptors received, owned by the caller: each is closed or released once
      * @param truncated the message was longer than the buffer; the excess is lost
      * @param controlTruncated more descriptors were sent than the buffer had room for; the kernel
      *     closed the ones that did not fit
      */
-    public record Received(byte[] data, int[] fds, boolean truncated, boolean controlTruncated) {
+    public record Received(byte[] data, List<Descriptor> fds, boolean truncated, boolean controlTruncated) {
+
+        public Received {
+            fds = List.copyOf(fds);
+        }
 
         /** Whether the peer closed the connection (a zero-length read with nothing attached). */
         public boolean endOfStream() {
-            return data.length == 0 && fds.length == 0 && !truncated;
+            return data.length == 0 && fds.isEmpty() && !truncated;
+        }
+
+        /** Closes the descriptors received, for a caller that keeps none of them. */
+        public void closeDescriptors() {
+            Descriptor.closeAll(fds);
         }
     }
 
@@ -116,15 +131,15 @@ public final class DescriptorPassing {
             message.set(LONG, MSGHDR_CONTROLLEN, control.byteSize());
             long received = SystemCall.call("recvmsg(fd " + socket + ")", RECVMSG, socket, message, MSG_CMSG_CLOEXEC);
             int flags = message.get(INT, MSGHDR_FLAGS);
-            int[] fds = receivedDescriptors(control, message.get(LONG, MSGHDR_CONTROLLEN));
+            List<Descriptor> fds = receivedDescriptors(control, message.get(LONG, MSGHDR_CONTROLLEN), socket);
             byte[] data = buffer.asSlice(0, Math.min(received, maxBytes)).toArray(ValueLayout.JAVA_BYTE);
             return new Received(data, fds, (flags & MSG_TRUNC) != 0, (flags & MSG_CTRUNC) != 0);
         }
     }
 
     /** Walks the control messages ({@code CMSG_FIRSTHDR}/{@code CMSG_NXTHDR}) and collects SCM_RIGHTS descriptors. */
-    private static int[] receivedDescriptors(MemorySegment control, long controlLength) {
-        int[] fds = new int[0];
+    private static List<Descriptor> receivedDescriptors(MemorySegment control, long controlLength, int socket) {
+        List<Descriptor> fds = new ArrayList<>();
         long offset = 0;
         while (offset + CMSGHDR_SIZE <= controlLength) {
             long length = control.get(LONG, offset);
@@ -133,10 +148,9 @@ public final class DescriptorPassing {
             }
             if (control.get(INT, offset + 8) == SOL_SOCKET && control.get(INT, offset + 12) == SCM_RIGHTS) {
                 int count = (int) ((length - CMSGHDR_SIZE) / 4);
-                int start = fds.length;
-                fds = java.util.Arrays.copyOf(fds, start + count);
                 for (int i = 0; i < count; i++) {
-                    fds[start + i] = control.get(INT, offset + CMSGHDR_SIZE + 4L * i);
+                    fds.add(Descriptor.own(control.get(INT, offset + CMSGHDR_SIZE + 4L * i),
+                            "a descriptor received on fd " + socket));
                 }
             }
             offset += align(length);

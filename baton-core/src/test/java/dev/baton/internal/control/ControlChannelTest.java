@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.baton.internal.listen.ChannelAdopter;
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.DescriptorPassing;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Sockets;
@@ -51,8 +52,8 @@ class ControlChannelTest {
     void connectPair() throws IOException {
         int[] pair = Sockets.newUnixSocketPair(Sockets.SOCK_SEQPACKET);
         senderFd = pair[0];
-        sender = ControlChannel.of(pair[0], TIMEOUT);
-        receiver = ControlChannel.of(pair[1], TIMEOUT);
+        sender = ControlChannel.of(Descriptor.own(pair[0], "the sender"), TIMEOUT);
+        receiver = ControlChannel.of(Descriptor.own(pair[1], "the receiver"), TIMEOUT);
     }
 
     @AfterEach
@@ -84,7 +85,7 @@ class ControlChannelTest {
         ServerSocketChannel first = track(bindLoopback());
         ServerSocketChannel second = track(bindLoopback());
         int[] controlPair = Sockets.newUnixSocketPair(Sockets.SOCK_SEQPACKET);
-        toClose.add(() -> ControlChannel.closeAll(controlPair));
+        toClose.add(() -> OpenDescriptors.closeAll(controlPair));
         Handover handover = SampleMessages.handover(2);
         int[] sent = {ChannelAdopter.descriptorOf(first), ChannelAdopter.descriptorOf(second), controlPair[0], 1, 2};
 
@@ -92,14 +93,14 @@ class ControlChannelTest {
         Envelope envelope = receiver.receive(TIMEOUT);
 
         assertThat(envelope.message()).isEqualTo(handover);
-        int[] received = envelope.fds();
+        int[] received = envelope.fds().stream().mapToInt(Descriptor::number).toArray();
         assertThat(received).hasSize(5).doesNotContain(sent).doesNotHaveDuplicates();
         for (int fd : received) {
             assertThat(Descriptors.isCloseOnExec(fd)).as("fd %d is close-on-exec", fd).isTrue();
         }
-        ControlChannel.closeAll(Arrays.copyOfRange(received, 2, 5));
-        try (ServerSocketChannel adoptedFirst = ChannelAdopter.adopt(received[0], false);
-                ServerSocketChannel adoptedSecond = ChannelAdopter.adopt(received[1], false)) {
+        Descriptor.closeAll(envelope.fds().subList(2, 5));
+        try (ServerSocketChannel adoptedFirst = ChannelAdopter.adopt(envelope.fds().get(0).release(), false);
+                ServerSocketChannel adoptedSecond = ChannelAdopter.adopt(envelope.fds().get(1).release(), false)) {
             assertAcceptsThrough(adoptedFirst, first);
             assertAcceptsThrough(adoptedSecond, second);
         }
@@ -108,17 +109,32 @@ class ControlChannelTest {
     }
 
     @Test
+    void receiveMessage_handoverWhereNoDescriptorsWereExpected_refusedAndItsDescriptorsClosed() throws IOException {
+        Handover handover = SampleMessages.handover(1);
+        int[] sent = duplicates(1, 4);
+        sender.send(handover, sent);
+        OpenDescriptors.closeAll(sent);
+        Map<Integer, String> before = OpenDescriptors.snapshot();
+
+        assertThatThrownBy(() -> receiver.receiveMessage(TIMEOUT))
+                .isInstanceOf(ProtocolException.class)
+                .hasMessageContaining("Handover message came with descriptors where none were expected");
+
+        assertThat(OpenDescriptors.openedSince(before)).as("descriptors left open").isEmpty();
+    }
+
+    @Test
     void receive_handoverOfMaxDescriptors_deliversThemAll() throws IOException {
         Handover handover = SampleMessages.handover(MessageCodec.MAX_DESCRIPTORS - 3);
         int[] sent = duplicates(1, MessageCodec.MAX_DESCRIPTORS);
 
         sender.send(handover, sent);
-        ControlChannel.closeAll(sent);
+        OpenDescriptors.closeAll(sent);
         Envelope envelope = receiver.receive(TIMEOUT);
 
         assertThat(envelope.message()).isEqualTo(handover);
         assertThat(envelope.fds()).hasSize(MessageCodec.MAX_DESCRIPTORS);
-        ControlChannel.closeAll(envelope.fds());
+        envelope.closeDescriptors();
     }
 
     @Test
@@ -239,7 +255,7 @@ class ControlChannelTest {
     private void assertRefusedWithoutLeak(byte[] packet, int count, String expectedMessage) throws IOException {
         int[] attached = duplicates(1, count);
         DescriptorPassing.send(senderFd, packet, attached);
-        ControlChannel.closeAll(attached);
+        OpenDescriptors.closeAll(attached);
         Map<Integer, String> before = OpenDescriptors.snapshot();
 
         assertThatThrownBy(() -> receiver.receive(TIMEOUT))

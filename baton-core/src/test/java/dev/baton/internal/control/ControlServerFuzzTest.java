@@ -221,7 +221,7 @@ class ControlServerFuzzTest {
             } catch (IOException ignored) {
                 // the server hung up (a refusal) or the packet is too large: the peer's answer to bad input
             } finally {
-                ControlChannel.closeAll(Arrays.copyOf(attached, made));
+                OpenDescriptors.closeAll(Arrays.copyOf(attached, made));
             }
         }
 
@@ -231,7 +231,7 @@ class ControlServerFuzzTest {
                 while (Descriptors.awaitReadable(new int[] {fd}, Duration.ZERO) >= 0) {
                     DescriptorPassing.Received received =
                             DescriptorPassing.receive(fd, MessageCodec.MAX_MESSAGE_BYTES, MessageCodec.MAX_DESCRIPTORS);
-                    ControlChannel.closeAll(received.fds());
+                    received.closeDescriptors();
                     if (received.endOfStream()) {
                         return;
                     }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.ServiceStatus;
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.DescriptorPassing;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.PeerCredentials;
@@ -187,7 +188,7 @@ class ControlServerTest {
         try (ControlChannel raw = rawClient()) {
             int[] attached = {Descriptors.duplicate(1, 10), Descriptors.duplicate(2, 10)};
             DescriptorPassing.send(rawFd, MessageCodec.encode(new StatusRequest()), attached);
-            ControlChannel.closeAll(attached);
+            OpenDescriptors.closeAll(attached);
             assertThat(raw.receiveMessage(TIMEOUT)).isEqualTo(
                     new Refused("bad request: a StatusRequest message came with 2 descriptors; it carries 0"));
             assertThatThrownBy(() -> raw.receive(TIMEOUT)).isInstanceOf(EOFException.class); // the server hung up
@@ -296,7 +297,7 @@ class ControlServerTest {
                     .as("bytes written into the descriptor that reused the number").isEqualTo(-1);
         } finally {
             server = null;
-            ControlChannel.closeAll(new int[] {reused, pair[0], pair[1]});
+            OpenDescriptors.closeAll(reused, pair[0], pair[1]);
         }
     }
 
@@ -380,6 +381,6 @@ class ControlServerTest {
             Descriptors.closeQuietly(rawFd);
             throw e;
         }
-        return ControlChannel.of(rawFd, TIMEOUT);
+        return ControlChannel.of(Descriptor.own(rawFd, "a raw client"), TIMEOUT);
     }
 }

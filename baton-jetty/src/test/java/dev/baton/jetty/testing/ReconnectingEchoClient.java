@@ -1,6 +1,6 @@
-package dev.baton.testing.adapter;
+package dev.baton.jetty.testing;
 
-import dev.baton.testing.adapter.RawWebSocket.Incoming;
+import dev.baton.jetty.testing.RawWebSocket.Incoming;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,4 +1,4 @@
-package dev.baton.testing.adapter;
+package dev.baton.jetty.testing;
 
 import java.io.IOException;
 import java.io.InputStream;

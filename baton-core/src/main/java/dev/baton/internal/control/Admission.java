@@ -1,0 +1,36 @@
+package dev.baton.internal.control;
+
+import dev.baton.internal.os.PeerCredentials;
+import java.util.Optional;
+
+/**
+ * Whom the control server serves: a peer of the service's own user, or root, while no more than the
+ * limit of connections are open. Anyone else is told why, and the refusal is logged.
+ */
+final class Admission {
+
+    /**
+     * Why a connection is not served.
+     *
+     * @param logLine what the service logs, without its prefix
+     * @param reason what the peer is told
+     */
+    record Refusal(String logLine, String reason) {}
+
+    private Admission() {}
+
+    /** The refusal for {@code peer}, if it is refused, with {@code open} connections open counting its own. */
+    static Optional<Refusal> check(PeerCredentials peer, int selfUid, int open, int maxConnections) {
+        if (peer.uid() != selfUid && peer.uid() != 0) {
+            return Optional.of(new Refusal("refused a control connection from pid " + peer.pid() + " uid "
+                    + peer.uid() + ": only uid " + selfUid + " or root may control this service",
+                    "permission denied: uid " + peer.uid() + " may not control this service, which belongs to uid "
+                            + selfUid));
+        }
+        if (open > maxConnections) {
+            return Optional.of(new Refusal("refused a control connection from pid " + peer.pid() + ": "
+                    + maxConnections + " are open", Refusals.tooManyConnections(maxConnections)));
+        }
+        return Optional.empty();
+    }
+}
