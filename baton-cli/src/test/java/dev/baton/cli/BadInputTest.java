@@ -126,6 +126,46 @@ class BadInputTest {
     }
 
     @Test
+    void demoServer_negativeShutdownDelay_exitsTwoShowingTheForm() throws Exception {
+        CliRun run = demoServer("--port", Integer.toString(DemoServerProcess.freePort()), "--shutdown-delay=-2s");
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.stderr()).as("%s", run).contains("invalid duration '-2s'", "500ms, 30s, 2m or 1h");
+    }
+
+    @Test
+    void run_shutdownDelayWithoutAUnit_exitsTwoShowingTheForm() throws Exception {
+        CliRun run = CliRun.baton(directory, controlDirectory, "run", "--shutdown-delay", "5", "--listen",
+                "http=127.0.0.1:0", "--", "true");
+
+        assertThat(run.exitCode()).as("%s", run).isEqualTo(2);
+        assertThat(run.stderr()).as("%s", run).contains("invalid duration '5' (a bare number has no unit)",
+                "500ms, 30s, 2m or 1h");
+    }
+
+    @Test
+    void demoServer_shutdownDelayLongerThanTheStopTimeout_warnedWithTheNumbers() throws Exception {
+        try (ServerSocket taken = new ServerSocket()) { // the start fails after the warning: nothing to stop
+            taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+
+            CliRun run = demoServer("--port", Integer.toString(taken.getLocalPort()), "--shutdown-delay", "15s",
+                    "--drain-timeout", "5s");
+
+            assertThat(run.stderr()).as("%s", run).contains("shutdownDelay 15s is longer than stopTimeout 10s",
+                    "TimeoutStopSec", "terminationGracePeriodSeconds", "more than shutdownDelay + drainTimeout (20s)");
+        }
+    }
+
+    @Test
+    void run_shutdownDelayLongerThanTheSupervisorsStopTimeout_warnedWithTheNumbers() throws Exception {
+        CliRun run = CliRun.baton(directory, controlDirectory, "run", "--shutdown-delay", "15s", "--drain-timeout",
+                "5s", "--listen", "http=127.0.0.1:0", "--", "true"); // the worker exits: the supervisor stops
+
+        assertThat(run.stderr()).as("%s", run).contains("shutdownDelay 15s is longer than the supervisor's stop "
+                + "timeout 10s", "TimeoutStopSec", "more than shutdownDelay + drainTimeout (20s)");
+    }
+
+    @Test
     void demoServer_invalidConfigAtFirstStart_exitsTwoNamingTheKey() throws Exception {
         Path config = directory.resolve("demo.properties");
         Files.writeString(config, "warmup.ms=abc\n", StandardCharsets.UTF_8);

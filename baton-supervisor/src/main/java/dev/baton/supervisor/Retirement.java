@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * The retirement of workers that no longer serve: SIGTERM, then SIGKILL once the drain timeout is over; at most
@@ -27,9 +28,17 @@ final class Retirement {
     private final SupervisorMachine machine;
     private final Scheduler scheduler;
     private final String logPrefix;
+    /** Told how long each retired worker took from SIGTERM to its exit, which ends its drain. */
+    private final Consumer<Duration> drained;
 
     Retirement(Duration drainTimeout, int maxDraining, SupervisorMachine machine, Scheduler scheduler,
             String logPrefix) {
+        this(drainTimeout, maxDraining, machine, scheduler, logPrefix, took -> { });
+    }
+
+    Retirement(Duration drainTimeout, int maxDraining, SupervisorMachine machine, Scheduler scheduler,
+            String logPrefix, Consumer<Duration> drained) {
+        this.drained = drained;
         this.drainTimeout = drainTimeout;
         this.maxDraining = maxDraining;
         this.machine = machine;
@@ -45,7 +54,9 @@ final class Retirement {
         worker.drainUntil(System.currentTimeMillis() + drainTimeout.toMillis());
         LOG.log(Level.INFO, logPrefix + worker.describe() + " drains (" + why + "): SIGTERM, SIGKILL after "
                 + drainTimeout.toSeconds() + "s");
+        long signalled = System.nanoTime();
         worker.terminate();
+        worker.exit.thenRun(() -> drained.accept(Duration.ofNanos(System.nanoTime() - signalled)));
         killAfter(worker, drainTimeout, " (" + drainTimeout.toSeconds() + "s)");
         List<Worker> draining = machine.workers().stream()
                 .filter(w -> w.state() == Worker.State.DRAINING && !w.wasKilled()).toList();

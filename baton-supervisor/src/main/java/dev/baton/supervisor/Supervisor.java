@@ -118,7 +118,8 @@ public final class Supervisor {
                 throw e;
             }
         }
-        this.retirement = new Retirement(options.drainTimeout(), options.maxDrainingGenerations(), machine, threads, logPrefix);
+        this.retirement = new Retirement(options.drainTimeout(), options.maxDrainingGenerations(), machine, threads, logPrefix,
+                control::drained);
         this.launcher = new WorkerLauncher(options, controlDirectory, environment, pid, listeners, out, err, logPrefix,
                 machine, reaper, retirement, new ReadinessWatch(options.readiness(), threads), stopRequested);
         this.restarts = new CrashRestarts(machine, launcher, threads);

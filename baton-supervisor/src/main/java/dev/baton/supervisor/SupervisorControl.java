@@ -34,7 +34,10 @@ final class SupervisorControl implements ControlledService {
     private final ControlDispatcher dispatcher;
     private final AtomicInteger activeRequests = new AtomicInteger();
     private final CountDownLatch takenOver = new CountDownLatch(1);
-    /** The service's figures: reloads by outcome and the last time to ready (a supervisor sees no drain's end). */
+    /**
+     * The service's figures: reloads by outcome, the last time to ready, and the last drain as the time from an
+     * old worker's SIGTERM to its exit (a supervisor sees no connection, so nothing is counted as hammered).
+     */
     private final AtomicReference<ServiceStatus.Figures> figures = new AtomicReference<>(ServiceStatus.Figures.NONE);
 
     /** @param takingOver whether requests must wait for {@link #tookOver()} (a new program image) */
@@ -84,6 +87,11 @@ final class SupervisorControl implements ControlledService {
         UpgradeResult result = supervisor.reload(trigger);
         figures.updateAndGet(f -> f.counting(result));
         return result;
+    }
+
+    /** An old worker exited {@code took} after its SIGTERM: its drain is over. */
+    void drained(Duration took) {
+        figures.updateAndGet(f -> f.countingDrain(took, 0));
     }
 
     @Override

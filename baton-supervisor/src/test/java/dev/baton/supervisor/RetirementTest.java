@@ -46,6 +46,24 @@ class RetirementTest {
     }
 
     @Test
+    void retire_workerExits_itsDrainIsReported_fromItsSigtermToItsExit() {
+        List<Duration> drains = new ArrayList<>();
+        Retirement reporting = new Retirement(Duration.ofSeconds(30), 2, machine,
+                (delay, task) -> timers.add(new Timer(delay, task)), "", drains::add);
+        Worker old = running(1);
+        long before = System.nanoTime();
+
+        reporting.retire(old, "replaced");
+        assertThat(drains).as("still draining").isEmpty();
+        old.exit.complete(new ExitStatus(0, 0));
+        long elapsed = System.nanoTime() - before;
+
+        assertThat(drains).hasSize(1);
+        assertThat(drains.getFirst().isNegative()).as("%s", drains).isFalse();
+        assertThat(drains.getFirst()).isLessThanOrEqualTo(Duration.ofNanos(elapsed));
+    }
+
+    @Test
     void retire_pastTheDrainingCap_oldestDrainingWorkerIsKilled() {
         Worker oldest = running(1);
         Worker second = running(2);

@@ -165,6 +165,13 @@ class SupervisorBehaviourTest {
             assertThat(p.state()).hasToString("serving");
         });
         assertThat(status.lastReload()).isEqualTo(reload.message());
+        // The old worker's exit ends its drain: the figures show it once it has exited.
+        ServiceStatus.Figures figures = await("the old worker's drain in the figures; log:\n" + supervisor.log())
+                .atMost(Duration.ofSeconds(60)).until(() -> supervisor.status().figures(),
+                        f -> f.lastDrain().isPresent() && f.generationsDraining() == 0);
+        assertThat(figures.upgradesSucceeded()).isEqualTo(1);
+        assertThat(figures.lastTimeToReady()).isPresent();
+        assertThat(figures.hammered()).as("a supervisor counts no connection").isZero();
     }
 
     @Test
