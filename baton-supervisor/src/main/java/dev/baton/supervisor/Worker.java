@@ -5,11 +5,8 @@ import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Errno;
 import dev.baton.internal.os.Exec;
-import dev.baton.internal.os.PipeSize;
-import dev.baton.internal.os.Pipes;
 import dev.baton.internal.os.ProcessGroups;
 import dev.baton.internal.os.Processes;
-import dev.baton.internal.os.Spawn;
 import dev.baton.internal.os.SystemCallException;
 import dev.baton.internal.protocol.Message.ProcessInfo;
 import java.io.IOException;
@@ -18,7 +15,6 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,13 +22,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One worker process: started with the listeners at descriptors 3, 4, ... through {@link Spawn}, its
- * output relayed, its readiness and exit as futures.
- *
- * <p>The command runs under {@code /bin/sh -c 'LISTEN_PID=$$; export LISTEN_PID; exec "$0" "$@"'}:
- * posix_spawn cannot know the child's pid in advance, and the shell's {@code exec} keeps the pid, so
- * {@code LISTEN_PID} names the worker itself, exactly as systemd sets it. A command that cannot be
- * run makes the shell exit with 127 (not found) or 126 (not executable).
+ * One worker process: started by {@link WorkerSpawn} (or adopted after an upgrade in place), its output
+ * relayed, its readiness and exit as futures, the signals the supervisor sends it.
  *
  * <p>Concurrency: the monitor guards {@code state}, {@code exited} and {@code killed}; a signal is only
  * sent while the worker has not been reaped, so a reused pid is never hit. {@link #reap()} runs on the
@@ -50,10 +41,8 @@ final class Worker {
     private static final int SIGWINCH = 28;
 
     private static final Logger LOG = System.getLogger("dev.baton.supervisor");
-    private static final String SHELL = "/bin/sh";
     /** The capacity asked for each output pipe: 1 MiB, the default maximum for an unprivileged process. */
     static final int PIPE_BYTES = 1 << 20;
-    private static final String SET_LISTEN_PID = "LISTEN_PID=$$; export LISTEN_PID; exec \"$0\" \"$@\"";
 
     final int generation;
     final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -91,70 +80,14 @@ final class Worker {
             SupervisedListeners listeners, Path notifyPath, PrintStream out, PrintStream err, String logPrefix)
             throws IOException {
         Worker worker = new Worker(generation, logPrefix);
-        worker.launch(command, environment, listeners, notifyPath, out, err);
+        WorkerSpawn.Spawned spawned = WorkerSpawn.start(generation, command, environment, listeners, notifyPath,
+                worker::notified, out, err, logPrefix);
+        worker.pid = spawned.pid();
+        worker.startedEpochMillis = spawned.startedEpochMillis();
+        worker.pidfd = spawned.pidfd();
+        worker.output = spawned.output();
+        worker.notify = spawned.notifySocket();
         return worker;
-    }
-
-    private void launch(List<String> command, Map<String, String> environment, SupervisedListeners listeners,
-            Path notifyPath, PrintStream out, PrintStream err) throws IOException {
-        List<String> env = new ArrayList<>();
-        environment.forEach((key, value) -> env.add(key + "=" + value));
-        int[] listenerFds = listeners.descriptors();
-        env.add("LISTEN_FDS=" + listenerFds.length);
-        env.add("LISTEN_FDNAMES=" + listeners.names());
-        if (notifyPath != null) {
-            notify = NotifySocket.open(notifyPath, logPrefix, this::notified);
-            env.add("NOTIFY_SOCKET=" + notifyPath);
-        }
-        List<String> argv = new ArrayList<>(List.of(SHELL, "-c", SET_LISTEN_PID));
-        argv.addAll(command);
-        int[] stdout = null;
-        int[] stderr = null;
-        try {
-            stdout = Pipes.newPipe();
-            stderr = Pipes.newPipe();
-            enlarge(stdout[0]);
-            enlarge(stderr[0]);
-            int[] childFds = new int[3 + listenerFds.length];
-            childFds[0] = Spawn.NULL_DEVICE;
-            childFds[1] = stdout[1];
-            childFds[2] = stderr[1];
-            System.arraycopy(listenerFds, 0, childFds, 3, listenerFds.length);
-            pid = Spawn.spawn(SHELL, argv, env, childFds);
-            startedEpochMillis = System.currentTimeMillis();
-        } catch (IOException e) {
-            closeAll(stdout);
-            closeAll(stderr);
-            if (notify != null) {
-                notify.close();
-            }
-            throw new IOException("cannot start worker " + generation + " (" + String.join(" ", command) + "): "
-                    + e.getMessage(), e);
-        }
-        Descriptors.closeQuietly(stdout[1]);
-        Descriptors.closeQuietly(stderr[1]);
-        output = new WorkerOutput("[worker " + generation + " pid " + pid + "] ", stdout[0], stderr[0], out, err);
-        try {
-            pidfd = ChildProcesses.openPidfd(pid);
-        } catch (SystemCallException e) {
-            kill();
-            throw new IOException("started worker " + generation + " as pid " + pid + " but cannot watch it ("
-                    + e.getMessage() + "); killed it", e);
-        }
-    }
-
-    /**
-     * Gives an output pipe {@value #PIPE_BYTES} bytes instead of the kernel's 64 KiB, so a worker that
-     * logs a burst while the supervisor is slow or stopped (SIGSTOP, a debugger) is not blocked at once;
-     * where the kernel refuses (a lower {@code pipe-max-size}, the user's pipe budget spent), 64 KiB stays.
-     */
-    private void enlarge(int pipe) {
-        try {
-            PipeSize.raise(pipe, PIPE_BYTES);
-        } catch (SystemCallException e) {
-            LOG.log(Level.DEBUG, () -> logPrefix + "worker " + generation + "'s output pipe stays at its default "
-                    + "size: " + e.getMessage());
-        }
     }
 
     /**
@@ -215,7 +148,7 @@ final class Worker {
         try {
             notifyFd = notify == null ? -1 : notify.duplicateForCarry();
         } catch (SystemCallException e) {
-            closeAll(streams);
+            WorkerSpawn.closeAll(streams);
             throw e;
         }
         return new SupervisorState.CarriedWorker(pid, generation, state.name().toLowerCase(Locale.ROOT),
@@ -230,16 +163,6 @@ final class Worker {
 
     void drainUntil(long epochMillis) {
         drainDeadlineEpochMillis = epochMillis;
-    }
-
-    private static void closeAll(int[] fds) {
-        if (fds != null) {
-            for (int fd : fds) {
-                if (fd >= 0) {
-                    Descriptors.closeQuietly(fd);
-                }
-            }
-        }
     }
 
     private void notified(List<String> lines) {

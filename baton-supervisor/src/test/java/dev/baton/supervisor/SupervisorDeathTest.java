@@ -69,6 +69,79 @@ class SupervisorDeathTest {
                         .as("nothing holds the port").isInstanceOf(ConnectException.class));
     }
 
+    /**
+     * The worker's output is the supervisor's pipe (the usual case): at the death it moves where the
+     * supervisor's output went (here its log file), so the worker's death line and a request's line
+     * written after the death reach the operator, and no request fails on a broken pipe.
+     */
+    @Test
+    void supervisorKilledUnderLoad_workerOutputMovesToSupervisorsLog_requestsSucceed() throws Exception {
+        int port = SupervisorUnderLoadTest.freePort();
+        List<String> command = new ArrayList<>(List.of(SupervisorProcess.JAVA));
+        command.addAll(SupervisorProcess.JVM_FLAGS);
+        command.addAll(List.of("-cp", SupervisorProcess.CLASS_PATH, LineLoggingWorkerMain.class.getName(),
+                Integer.toString(port), "line-logger"));
+        SupervisorProcess supervisor = SupervisorProcess.start(directory, "lines",
+                List.of("listen.http=127.0.0.1:" + port, "ready=notify", "drain-timeout=20s"), command);
+        supervisors.add(supervisor);
+        supervisor.awaitServing();
+        ProcessHandle worker = ProcessHandle.of(supervisor.servingWorker()).orElseThrow();
+        workers.add(worker);
+        assertThat(get(port, "/")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.log().contains("served / in pid " + worker.pid()));
+
+        java.util.concurrent.CompletableFuture<Integer> slow =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> get(port, "/slow"));
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread load = Thread.ofPlatform().start(() -> {
+            while (loading.get()) {
+                int status = get(port, "/");
+                if (status < 0) {
+                    return; // refused: the worker drained and closed the listener
+                }
+                statuses.add(status);
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> statuses.size() >= 20);
+        supervisor.process.destroyForcibly(); // SIGKILL, under load and with /slow under way
+        supervisor.process.waitFor();
+
+        assertThat(slow.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the request under way at the death")
+                .isEqualTo(200);
+        Optional<ProcessHandle> exited = Optional.ofNullable(
+                worker.onExit().completeOnTimeout(null, 40, java.util.concurrent.TimeUnit.SECONDS).get());
+        loading.set(false);
+        load.join();
+        String log = supervisor.log();
+        assertThat(exited).as("the worker exited after its supervisor's death\n" + log).isPresent();
+        assertThat(statuses).as("answers under load (0: reset by the drain, which closed the listener)")
+                .isNotEmpty().noneMatch(status -> status == 500);
+        assertThat(log.substring(log.indexOf("the supervisor pid " + supervisor.pid() + " died")))
+                .as("the death line and, after it, the slow request's line, in the supervisor's log file")
+                .contains("(output moved off its pipes: stdout to " + supervisor.log,
+                        "served /slow in pid " + worker.pid());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 2000))
+                        .as("nothing holds the port").isInstanceOf(ConnectException.class));
+    }
+
+    /** The status of {@code GET path} on a new connection, or -1 if the connection was refused. */
+    private static int get(int port, String path) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+            return answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : 0;
+        } catch (ConnectException refused) {
+            return -1;
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+    }
+
     private static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);

@@ -2,11 +2,11 @@ package dev.baton.internal.service;
 
 import dev.baton.internal.os.ChildProcesses;
 import dev.baton.internal.os.Descriptors;
-import dev.baton.internal.os.NullDevice;
 import dev.baton.internal.os.SystemCallException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -17,8 +17,9 @@ import java.util.function.Consumer;
  *
  * <p>The worker's output is a pipe the supervisor read: once the supervisor is gone a write to it fails
  * with EPIPE (the JVM catches SIGPIPE, so the process lives, and {@code System.out} swallows the error,
- * but other writers throw). Standard output and error move onto {@code /dev/null}, so no later write of a
- * request thread can fail.
+ * but other writers throw). Standard output and error move first where the supervisor's own went
+ * ({@link SupervisorStreams}), then the death is logged, so the line and the drain's reach the operator
+ * and no later write of a request thread can fail.
  *
  * <p>Concurrency: one daemon platform thread ({@code baton-supervisor-watch}) waits in {@code poll} for the
  * life of the process; the stop it calls returns at once by contract.
@@ -54,13 +55,15 @@ public final class SupervisorWatch {
             return;
         }
         int watched = pidfd;
+        SupervisorStreams streams = SupervisorStreams.capture(pid, logPrefix);
         Thread.ofPlatform().daemon().name("baton-supervisor-watch").start(() -> {
             if (watched >= 0 && !awaitExit(watched, pid, logPrefix)) {
                 return;
             }
+            List<String> moved = streams.moveStandardOutput(logPrefix);
             LOG.log(Level.WARNING, logPrefix + "the supervisor pid " + pid + " died: draining and exiting; the "
-                    + "process manager restarts the service");
-            silenceStandardOutput(logPrefix);
+                    + "process manager restarts the service" + (moved.isEmpty() ? "" : " (output moved off its pipes: "
+                    + String.join(", ", moved) + ")"));
             stop.accept("the supervisor's death");
         });
     }
@@ -76,16 +79,6 @@ public final class SupervisorWatch {
             return false;
         } finally {
             Descriptors.closeQuietly(pidfd);
-        }
-    }
-
-    private static void silenceStandardOutput(String logPrefix) {
-        System.out.flush();
-        System.err.flush();
-        try {
-            NullDevice.replaceStandardOutput();
-        } catch (SystemCallException e) {
-            LOG.log(Level.WARNING, logPrefix + "cannot move standard output onto /dev/null: " + e.getMessage());
         }
     }
 }
