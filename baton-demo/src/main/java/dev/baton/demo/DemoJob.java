@@ -30,6 +30,7 @@ public final class DemoJob {
     private static final Duration RELOAD_WAIT = Duration.ofSeconds(75);
     private static final Duration STOP_WAIT = Duration.ofSeconds(40);
     private static final Duration AFTER_LAST_UPGRADE = Duration.ofSeconds(1);
+    private static final Duration LAST_ANSWER_WAIT = Duration.ofSeconds(15);
 
     /**
      * What a run measured.
@@ -60,6 +61,7 @@ public final class DemoJob {
     private final BatonControl control;
     private final ConcurrentHashMap<Integer, Duration> drainTimes = new ConcurrentHashMap<>();
     private final List<CompletableFuture<?>> drains = new ArrayList<>();
+    private DemoTls tls; // the throwaway pair of an h2 run, made in run()
 
     private DemoJob(DemoJobOptions options, PrintStream out) throws IOException {
         this.options = options;
@@ -100,6 +102,11 @@ public final class DemoJob {
         command.addAll(List.of("--port", Integer.toString(port), "--name", name, "--config", config.toString(),
                 "--pidfile", options.workDirectory().resolve("demo-server.pid").toString()));
         command.addAll(List.of("--server", options.server().label()));
+        if (options.protocol() == DemoProtocol.H2) { // HTTPS: a throwaway self-signed pair, read again by each generation
+            tls = DemoTls.throwaway(options.workDirectory().resolve("tls"));
+            command.addAll(List.of("--tls-cert", tls.certificate().toString(), "--tls-key", tls.privateKey().toString()));
+            out.printf("TLS: a throwaway self-signed certificate for 127.0.0.1, %s%n", tls.certificate());
+        }
         out.printf("Starting the %s demo server on 127.0.0.1:%d (its log: %s)%n", options.server().label(), port, log);
         Process server = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -170,10 +177,12 @@ public final class DemoJob {
                     upgrades.add(timing);
                 }
             }
-            // The load runs for the duration asked, and on past the last upgrade for a second, so
-            // that every generation serves even when upgrades take longer than their spacing.
+            // The load runs for the duration asked, and on past the last upgrade for a second, and
+            // until the last generation answered (bounded), so that every generation serves even when
+            // upgrades take longer than their spacing.
             long end = Math.max(start + each.duration().toNanos(), System.nanoTime() + AFTER_LAST_UPGRADE.toNanos());
             TimeUnit.NANOSECONDS.sleep(Math.max(0, end - System.nanoTime()));
+            awaitAnswersFrom(load, 1 + (int) upgrades.stream().filter(UpgradeTiming::succeeded).count());
             JobReport report = load.stop();
             progress.shutdownNow();
             clearProgress();
@@ -188,10 +197,19 @@ public final class DemoJob {
         }
     }
 
-    /** The load of the protocol asked: HTTP/1.1, h2c or WebSocket for Jetty and Netty, {@code Hello} calls for gRPC. */
+    /** Waits (at most {@link #LAST_ANSWER_WAIT}) until {@code load} had answers from {@code generations} generations. */
+    private static void awaitAnswersFrom(JobLoad load, int generations) throws InterruptedException {
+        long deadline = System.nanoTime() + LAST_ANSWER_WAIT.toNanos();
+        while (load.pidsSoFar() < generations && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling a counter the callers raise
+        }
+    }
+
+    /** The load of the protocol asked: HTTP/1.1, h2c, h2 or WebSocket for Jetty and Netty, {@code Hello} calls for gRPC. */
     private JobLoad startLoad(Load each) {
         return JobLoads.start(options.server(), options.protocol(), port, options.connections(), options.mode(),
-                options.path(), each.duration().plus(RELOAD_WAIT.multipliedBy(each.upgrades() + 1L)));
+                options.path(), each.duration().plus(RELOAD_WAIT.multipliedBy(each.upgrades() + 1L)).plus(LAST_ANSWER_WAIT),
+                tls);
     }
 
     private UpgradeTiming upgrade(int number) throws IOException {
@@ -279,7 +297,7 @@ public final class DemoJob {
 
     private String unit() {
         return switch (options.protocol()) {
-            case HTTP1, H2C -> "requests";
+            case HTTP1, H2C, H2 -> "requests";
             case WS -> "echoes";
             case GRPC -> "calls";
         };

@@ -40,7 +40,8 @@ public record DemoJobOptions(List<String> serverCommand, int port, int connectio
         if (!protocol.isServedBy(server)) {
             throw new IllegalArgumentException("the " + server.label() + " demo server does not serve protocol "
                     + protocol.label() + "; " + (server == DemoServerKind.GRPC ? "it serves grpc"
-                            : "it serves http1, h2c and ws"));
+                            : server == DemoServerKind.JETTY || server == DemoServerKind.NETTY
+                                    ? "it serves http1, h2c, h2 and ws" : "it serves http1, h2c and ws"));
         }
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) {

@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The counts of a closed-loop load of the JDK's clients ({@link H2cJobLoad}, {@link WebSocketJobLoad}):
+ * The counts of a closed-loop load of the JDK's clients ({@link Http2JobLoad}, {@link WebSocketJobLoad}):
  * answers by pid and generation (read from the {@code pid=P generation=G} of each answer), failures by
  * kind with the first few described, and reconnects. Thread-safe.
  */

@@ -1,5 +1,6 @@
 package dev.baton.demo;
 
+import dev.baton.netty.Http1BadInputHandler;
 import dev.baton.netty.Http1DrainHandler;
 import dev.baton.netty.Http2DrainHandler;
 import dev.baton.netty.WebSocketDrainHandler;
@@ -74,7 +75,7 @@ final class NettyDemoPipeline extends ChannelInitializer<Channel> {
                 connection.pipeline().addLast(Http2FrameCodecBuilder.forServer().build()).addLast(http2Handlers());
             }
         }));
-        pipeline.addLast(new Http1DrainHandler(), new Http1Start());
+        pipeline.addLast(new Http1DrainHandler(), new Http1BadInputHandler(), new Http1Start());
     }
 
     /** After the codec: whole requests, the WebSocket upgrade at {@code /ws} and its echo, the HTTP answers. */
@@ -124,7 +125,7 @@ final class NettyDemoPipeline extends ChannelInitializer<Channel> {
             if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
                 ctx.pipeline().addLast(Http2FrameCodecBuilder.forServer().build()).addLast(http2Handlers());
             } else {
-                ctx.pipeline().addLast(new HttpServerCodec(), new Http1DrainHandler());
+                ctx.pipeline().addLast(new HttpServerCodec(), new Http1DrainHandler(), new Http1BadInputHandler());
                 http1Handlers(ctx.pipeline());
             }
         }

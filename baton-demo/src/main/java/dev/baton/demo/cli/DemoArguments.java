@@ -45,7 +45,8 @@ final class DemoArguments {
     DemoServerKind server;
 
     @Option(names = "--protocol", paramLabel = "PROTOCOL", converter = ProtocolConverter.class,
-            description = "What the load speaks: http1, h2c or ws (websocket) for jetty and netty, grpc for grpc "
+            description = "What the load speaks: http1, h2c, h2 (HTTPS, a throwaway self-signed pair) or ws "
+                    + "(websocket) for jetty and netty, grpc for grpc "
                     + "(default: http1, or grpc for --server grpc).")
     DemoProtocol protocol;
 
@@ -54,7 +55,7 @@ final class DemoArguments {
         if (!spoken.isServedBy(server)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--protocol " + spoken.label()
                     + " is not served by --server " + server.label() + "; use " + (server == DemoServerKind.GRPC
-                            ? "--protocol grpc" : "--protocol http1, h2c or ws"));
+                            ? "--protocol grpc" : "--protocol http1, h2c, h2 or ws"));
         }
         Path work = Files.createTempDirectory("baton-demo-");
         return new DemoJobOptions(SelfCommand.of("demo-server"), port, connections,

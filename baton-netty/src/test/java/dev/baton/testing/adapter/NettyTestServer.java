@@ -1,6 +1,7 @@
 package dev.baton.testing.adapter;
 
 import dev.baton.netty.BatonNetty;
+import dev.baton.netty.Http1BadInputHandler;
 import dev.baton.netty.Http1DrainHandler;
 import dev.baton.netty.Http2DrainHandler;
 import dev.baton.netty.NettyDrainer;
@@ -49,6 +50,11 @@ public final class NettyTestServer implements AutoCloseable {
     /** Starts a server on {@code listener}, accepting at once. */
     public NettyTestServer(Transport transport, ServerSocketChannel listener, String name, SslContext tls)
             throws Exception {
+        this(transport, listener, name, tls, false);
+    }
+
+    private NettyTestServer(Transport transport, ServerSocketChannel listener, String name, SslContext tls,
+            boolean http1Only) throws Exception {
         this.listener = listener;
         this.port = SharedSocket.port(listener);
         this.service = new TestService(name);
@@ -57,7 +63,10 @@ public final class NettyTestServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap().group(group).childHandler(new ChannelInitializer<Channel>() {
             @Override
             protected void initChannel(Channel ch) {
-                if (tls == null) {
+                if (http1Only) {
+                    ch.pipeline().addLast(new HttpServerCodec(), new Http1DrainHandler(), new Http1BadInputHandler());
+                    http1Handlers(ch.pipeline());
+                } else if (tls == null) {
                     cleartext(ch.pipeline());
                 } else {
                     ch.pipeline().addLast(tls.newHandler(ch.alloc()), new Alpn());
@@ -72,6 +81,14 @@ public final class NettyTestServer implements AutoCloseable {
     /** A cleartext server on a new loopback listener. */
     public static NettyTestServer start(Transport transport) throws Exception {
         return new NettyTestServer(transport, SharedSocket.loopbackListener(), "server", null);
+    }
+
+    /**
+     * A cleartext server on a new loopback listener that speaks HTTP/1.1 only (no h2c, no upgrade): the
+     * pipeline an application without HTTP/2 builds, {@code HttpServerCodec} Baton's HTTP/1 drain and its {@link Http1BadInputHandler}.
+     */
+    public static NettyTestServer startHttp1Only(Transport transport) throws Exception {
+        return new NettyTestServer(transport, SharedSocket.loopbackListener(), "server", null, true);
     }
 
     private void cleartext(ChannelPipeline pipeline) {

@@ -1,6 +1,7 @@
 package dev.baton.demo;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,14 +10,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 
 /**
- * The h2c load of the demo job: closed-loop callers sharing a few of the JDK's {@code HttpClient}s
- * (HTTP/2 over cleartext, reached by {@code Upgrade: h2c}), so that each connection carries many
- * concurrent streams. A caller never retries a failed request; the client itself sends again only
- * the streams a GOAWAY declares unprocessed, which HTTP/2 makes safe (RFC 9113, section 6.8).
+ * The HTTP/2 loads of the demo job: closed-loop callers sharing a few of the JDK's {@code HttpClient}s,
+ * so that each connection carries many concurrent streams; h2c (cleartext, reached by
+ * {@code Upgrade: h2c}) or h2 (HTTPS, chosen by ALPN, trusting the demo's throwaway certificate). A
+ * caller never retries a failed request; the client itself sends again the streams a GOAWAY declares
+ * unprocessed (the server never saw them), which HTTP/2 makes safe (RFC 9113, section 6.8).
  */
-final class H2cJobLoad implements JobLoad {
+final class Http2JobLoad implements JobLoad {
 
     static final String UNIT = "requests";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -28,18 +31,37 @@ final class H2cJobLoad implements JobLoad {
     private final List<Thread> callers = new ArrayList<>();
     private final HttpRequest request;
     private final AtomicLong overHttp1 = new AtomicLong();
+    private final SSLContext tls;
     private volatile boolean running = true;
 
-    H2cJobLoad(int port, int callerCount) {
-        request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).timeout(TIMEOUT).GET().build();
+    /**
+     * Callers asking for {@code path} (such as {@code /}): h2 over TLS trusting {@code tls}'s certificate,
+     * or h2c if {@code tls} is {@code null}.
+     *
+     * @throws UncheckedIOException if the certificate cannot be read
+     */
+    Http2JobLoad(int port, int callerCount, String path, DemoTls tls) {
+        try {
+            this.tls = tls == null ? null : tls.trustingClientContext();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        request = HttpRequest.newBuilder(URI.create((tls == null ? "http" : "https") + "://127.0.0.1:" + port + path))
+                .timeout(TIMEOUT).GET().build();
         int clientCount = (callerCount + CALLERS_PER_CLIENT - 1) / CALLERS_PER_CLIENT;
         for (int i = 0; i < clientCount; i++) {
-            clients.add(HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(TIMEOUT).build());
+            HttpClient.Builder client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).connectTimeout(TIMEOUT);
+            clients.add((this.tls == null ? client : client.sslContext(this.tls)).build());
         }
         for (int i = 0; i < callerCount; i++) {
             HttpClient client = clients.get(i % clientCount);
-            callers.add(Thread.ofPlatform().daemon().name("demo-h2c-caller-" + i).start(() -> callInALoop(client)));
+            callers.add(Thread.ofPlatform().daemon().name("demo-" + protocol() + "-caller-" + i)
+                    .start(() -> callInALoop(client)));
         }
+    }
+
+    private String protocol() {
+        return tls == null ? "h2c" : "h2";
     }
 
     private void callInALoop(HttpClient client) {
@@ -48,6 +70,8 @@ final class H2cJobLoad implements JobLoad {
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
                     tally.failed("status " + response.statusCode(), response.body().strip());
+                } else if (response.version() != HttpClient.Version.HTTP_2 && tls != null) {
+                    tally.failed("HTTP/1.1 by ALPN", "the server chose HTTP/1.1, not h2: " + response.body().strip());
                 } else {
                     if (response.version() != HttpClient.Version.HTTP_2) {
                         overHttp1.incrementAndGet(); // the upgrade was not taken: answered all the same
@@ -78,9 +102,9 @@ final class H2cJobLoad implements JobLoad {
         for (Thread caller : callers) {
             caller.join(STOP_WAIT);
         }
-        LoadTally.Report report = tally.report("h2c (HTTP/2 cleartext), java.net.http.HttpClient, "
-                + callers.size() + " callers on " + clients.size() + " clients, " + overHttp1.get()
-                + " answered over HTTP/1.1", UNIT);
+        LoadTally.Report report = tally.report((tls == null ? "h2c (HTTP/2 cleartext)" : "h2 (HTTPS, ALPN)")
+                + ", java.net.http.HttpClient, " + callers.size() + " callers on " + clients.size() + " clients"
+                + (tls == null ? ", " + overHttp1.get() + " answered over HTTP/1.1" : ""), UNIT);
         close();
         return report;
     }
