@@ -29,8 +29,10 @@ class JfrRecordingTest {
         Path recordings = Files.createDirectory(directory.resolve("jfr"));
         long first;
         long second;
+        // _JAVA_SR_SIGNUM: HotSpot suspends threads for JFR's sampling with SIGUSR2 by default, which Baton
+        // takes for an upgrade request (see the README); without it, upgrades run by themselves.
         try (DemoServerProcess server = DemoServerProcess.startWithEnvironment(directory, Map.of("JAVA_TOOL_OPTIONS",
-                "-XX:StartFlightRecording=filename=" + recordings + "/baton-%p.jfr"), "")) {
+                "-XX:StartFlightRecording=filename=" + recordings + "/baton-%p.jfr", "_JAVA_SR_SIGNUM", "40"), "")) {
             first = server.firstGeneration().pid();
             UpgradeResult reload = server.reload();
             assertThat(reload.succeeded()).as("%s%s", reload, server.logTail()).isTrue();
@@ -38,6 +40,8 @@ class JfrRecordingTest {
             server.awaitExit(first);
         } // stopped: the second generation drains, exits and writes its file
 
+        assertThat(Files.readString(directory.resolve("demo-server.log"))).as("no upgrade but the test's")
+                .doesNotContain("requested by SIGUSR2");
         String old = jfrPrint(recordings.resolve("baton-" + first + ".jfr"));
         assertThat(old).as(old).contains("dev.baton.ListenerBound", "dev.baton.UpgradeRequested",
                 "dev.baton.SuccessorStarted", "dev.baton.SuccessorReady", "dev.baton.DrainStarted", "dev.baton.Drained",
