@@ -126,6 +126,37 @@ class SupervisorDeathTest {
                         .as("nothing holds the port").isInstanceOf(ConnectException.class));
     }
 
+    /**
+     * A third-party worker (python) does not watch its supervisor: the supervisor's sentinel sends it SIGTERM
+     * at the death, it finishes its requests and exits, and nothing holds the port.
+     */
+    @Test
+    void supervisorKilled_pythonWorkerIsTerminatedBySentinel_portIsFree() throws Exception {
+        int port = SupervisorUnderLoadTest.freePort();
+        SupervisorProcess supervisor = SupervisorProcess.start(directory, "python",
+                List.of("listen.http=127.0.0.1:" + port, "ready=notify", "drain-timeout=20s"),
+                PythonWorker.command(directory, "ok"));
+        supervisors.add(supervisor);
+        supervisor.awaitServing();
+        ProcessHandle worker = ProcessHandle.of(supervisor.servingWorker()).orElseThrow();
+        workers.add(worker);
+        assertThat(get(port, "/")).isEqualTo(200);
+
+        supervisor.process.destroyForcibly(); // SIGKILL
+        supervisor.process.waitFor();
+
+        Optional<ProcessHandle> exited = Optional.ofNullable(
+                worker.onExit().completeOnTimeout(null, 40, java.util.concurrent.TimeUnit.SECONDS).get());
+        assertThat(exited).as("the python worker exited after its supervisor's death\n" + supervisor.log())
+                .isPresent();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(supervisor.log())
+                .contains("[baton sentinel] the supervisor pid " + supervisor.pid() + " died: SIGTERM to worker pid "
+                        + worker.pid()));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 2000))
+                        .as("nothing holds the port").isInstanceOf(ConnectException.class));
+    }
+
     /** The status of {@code GET path} on a new connection, or -1 if the connection was refused. */
     private static int get(int port, String path) {
         try (Socket socket = new Socket()) {
@@ -134,7 +165,7 @@ class SupervisorDeathTest {
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            return answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : 0;
+            return answer.startsWith("HTTP/1.") ? Integer.parseInt(answer.substring(9, 12)) : 0;
         } catch (ConnectException refused) {
             return -1;
         } catch (java.io.IOException e) {
