@@ -77,6 +77,8 @@ final class Lifecycle implements ControlledService {
     private final long openedNanos;
     private Descriptor control; // the control socket, until ready() hands it to the control server
     private volatile ControlServer controlServer;
+    /** A supervised worker's watch on its supervisor, or null. */
+    private volatile SupervisorWatch supervisorWatch;
 
     private Lifecycle(BatonOptions options, Host host, PidFile pidFile, StartMode start) {
         this.options = options;
@@ -114,7 +116,7 @@ final class Lifecycle implements ControlledService {
         ServiceSignals.install(lifecycle);
         if (lifecycle.start instanceof StartMode.SupervisedWorker worker) {
             Signals.handle(STOP_NOTICE_SIGNAL, () -> lifecycle.finalStopNotice("SIG" + STOP_NOTICE_SIGNAL));
-            SupervisorWatch.start(worker.supervisorPid(), lifecycle.logPrefix,
+            lifecycle.supervisorWatch = SupervisorWatch.start(worker.supervisorPid(), lifecycle.logPrefix,
                     trigger -> lifecycle.stop(false, trigger));
         }
         return lifecycle;
@@ -299,6 +301,11 @@ final class Lifecycle implements ControlledService {
      */
     @Override
     public void stop(boolean now, String trigger) {
+        SupervisorWatch watch = supervisorWatch;
+        if (!now && watch != null && !watch.admitsStop(trigger)) {
+            LOG.log(Level.INFO, logPrefix + trigger + " after the supervisor's death: the stop that began goes on");
+            return;
+        }
         switch (states.requestStop(trigger)) {
             case RELEASE -> {
                 LOG.log(Level.INFO, logPrefix + trigger + " before ready: stopped without serving; awaitStopped() "

@@ -7,6 +7,7 @@ import dev.baton.internal.protocol.Message;
 import dev.baton.internal.protocol.Message.Handover;
 import dev.baton.internal.protocol.Message.ListenerSpec;
 import dev.baton.internal.protocol.Message.ProcessInfo;
+import dev.baton.internal.service.PredecessorOutput;
 import java.io.IOException;
 import java.io.Serial;
 import java.lang.System.Logger;
@@ -39,6 +40,9 @@ final class PredecessorLink implements AutoCloseable {
     static final String GENERATION_VARIABLE = "BATON_UPGRADE_GENERATION";
     static final String STARTED_VARIABLE = "BATON_UPGRADE_STARTED";
     static final String LAUNCHED_VARIABLE = "BATON_UPGRADE_LAUNCHED";
+    /** What the predecessor's stdout and stderr are ({@code /proc/self/fd/1}, {@code 2}), see {@link PredecessorOutput}. */
+    static final String STDOUT_VARIABLE = "BATON_UPGRADE_STDOUT";
+    static final String STDERR_VARIABLE = "BATON_UPGRADE_STDERR";
 
     /** How long after its launch a process may start and still be the one launched (a fork takes ms). */
     private static final long LAUNCH_TOLERANCE_MILLIS = 2_000;
@@ -70,6 +74,20 @@ final class PredecessorLink implements AutoCloseable {
         }
         this.listeners = List.copyOf(inherited);
         this.watch = PredecessorWatch.start(channel, predecessor, liveness, received);
+    }
+
+    /**
+     * The predecessor died before it handed over its streams: this process's output moves off the pipes it
+     * relayed, onto the streams it named at launch, before anything more is logged.
+     */
+    private static PredecessorGone gone(ProcessEnvironment environment, ProcessInfo named, String why) {
+        List<String> moved = PredecessorOutput.adopt(environment.variables().get(STDOUT_VARIABLE),
+                environment.variables().get(STDERR_VARIABLE));
+        if (!moved.isEmpty()) {
+            LOG.log(Level.WARNING, "the predecessor pid " + named.pid() + " " + why + "; this process's output moved "
+                    + "off the pipes it relayed: " + String.join(", ", moved));
+        }
+        return new PredecessorGone(named, why);
     }
 
     /** The predecessor named in the environment died before it handed anything over. */
@@ -107,7 +125,7 @@ final class PredecessorLink implements AutoCloseable {
         long parentPid = environment.parentPid();
         if (named == null || named.pid() != parentPid) {
             if (named != null && launchedAs(environment) && !liveness.isRunning(named)) {
-                throw new PredecessorGone(named, "died before this successor reached it");
+                throw gone(environment, named, "died before this successor reached it");
             }
             LOG.log(Level.WARNING, "ignoring " + SOCKET_VARIABLE + ": it is meant for a child of pid " + parent
                     + ", and this process's parent is pid " + parentPid);
@@ -119,7 +137,7 @@ final class PredecessorLink implements AutoCloseable {
             channel = ControlChannel.connect(path, timeout);
         } catch (IOException e) {
             if (awaitGone(named, liveness)) {
-                throw new PredecessorGone(named, "died before this successor reached it (" + e.getMessage() + ")");
+                throw gone(environment, named, "died before this successor reached it (" + e.getMessage() + ")");
             }
             throw e;
         }
@@ -130,7 +148,7 @@ final class PredecessorLink implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             channel.close();
             if (e instanceof IOException && awaitGone(named, liveness)) {
-                throw new PredecessorGone(named, "died before it handed over its listeners (" + e.getMessage() + ")");
+                throw gone(environment, named, "died before it handed over its listeners (" + e.getMessage() + ")");
             }
             throw e;
         }

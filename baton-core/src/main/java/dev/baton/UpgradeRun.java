@@ -1,7 +1,8 @@
 package dev.baton;
 
-import dev.baton.internal.service.AotCache;
 import dev.baton.internal.events.BatonEvents;
+import dev.baton.internal.service.AotCache;
+import dev.baton.internal.service.PredecessorOutput;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -108,7 +109,9 @@ final class UpgradeRun {
                 PredecessorLink.PID_VARIABLE, Long.toString(pid),
                 PredecessorLink.GENERATION_VARIABLE, Integer.toString(generation),
                 PredecessorLink.STARTED_VARIABLE, Long.toString(startedEpochMillis),
-                PredecessorLink.LAUNCHED_VARIABLE, Long.toString(System.currentTimeMillis()));
+                PredecessorLink.LAUNCHED_VARIABLE, Long.toString(System.currentTimeMillis()),
+                PredecessorLink.STDOUT_VARIABLE, PredecessorOutput.nameOf(1),
+                PredecessorLink.STDERR_VARIABLE, PredecessorOutput.nameOf(2));
     }
 
     private String stillServing() {

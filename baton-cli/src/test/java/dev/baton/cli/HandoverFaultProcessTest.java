@@ -70,6 +70,9 @@ class HandoverFaultProcessTest {
             assertThat(RawHttp.get(server.port(), "/").pid()).isEqualTo(newPid);
             assertThat(server.status().lastReload()).as("killed before or after it connected")
                     .containsAnyOf("started on its own", "which died");
+            // Killed before the successor connected, it never handed over its streams: the successor reopens the
+            // log the predecessor named at launch, so its lines are not lost to the dead relay pipe.
+            awaitLog(server, "pid " + newPid + "] serving on ");
             reload.cancel(true);
         }
     }
@@ -117,6 +120,42 @@ class HandoverFaultProcessTest {
                 load.join(WAIT);
             }
             assertThat(refused).as("connections refused" + server.logTail()).hasValue(0);
+        }
+    }
+
+    /**
+     * The old generation SIGKILLed during its drain (a slow request keeps it draining): the successor, which
+     * already serves, serves on, its pidfile and status name it alone, and its output still reaches the
+     * service's log (it took over the old one's streams at the handover).
+     */
+    @Test
+    void reload_predecessorKilledDuringItsDrain_successorServesOnAlone() throws Exception {
+        try (DemoServerProcess server = DemoServerProcess.start(directory, "")) {
+            long oldPid = server.servingPid();
+            CompletableFuture<Void> slow = CompletableFuture.runAsync(() -> {
+                try {
+                    RawHttp.get(server.port(), "/sleep?ms=60000");
+                } catch (IOException expected) {
+                    // it dies with the old generation
+                }
+            });
+            // The reload starts a JVM (seconds): the slow request is long under way by then.
+            UpgradeResult result = server.reload();
+            assertThat(result.succeeded()).as("%s%s", result, server.logTail()).isTrue();
+            long newPid = result.successorPid();
+            awaitLog(server, "[gen 1 pid " + oldPid + "] draining");
+            assertThat(ProcessHandle.of(oldPid)).as("the old generation drains the slow request").isPresent();
+
+            server.signal("KILL", oldPid);
+
+            slow.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(RawHttp.get(server.port(), "/").pid()).isEqualTo(newPid);
+            assertThat(pidIn(server.pidFile())).isEqualTo(newPid);
+            await().atMost(WAIT).untilAsserted(() -> assertThat(server.status().processes())
+                    .as("only the new generation is listed" + server.logTail()).singleElement()
+                    .satisfies(p -> assertThat(p.pid()).isEqualTo(newPid)));
+            assertThat(server.reload().succeeded()).as("a later reload works" + server.logTail()).isTrue();
+            awaitLog(server, "[gen 3 pid ");
         }
     }
 

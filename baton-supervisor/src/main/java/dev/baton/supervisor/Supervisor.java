@@ -121,13 +121,24 @@ public final class Supervisor {
         this.retirement = new Retirement(options.drainTimeout(), options.maxDrainingGenerations(), machine, threads, logPrefix,
                 control::drained);
         this.launcher = new WorkerLauncher(options, controlDirectory, environment, pid, listeners, out, err, logPrefix,
-                machine, reaper, retirement, new ReadinessWatch(options.readiness(), threads), stopRequested);
+                machine, reaper, retirement, new ReadinessWatch(options.readiness(), threads), stopRequested,
+                startSentinel(pid, logPrefix));
         this.restarts = new CrashRestarts(machine, launcher, threads);
         this.selfUpgrade = new SelfUpgrade(this, machine, listeners, controlServer, control, reaper, threads,
                 Map.copyOf(environment), out, err, logPrefix);
         this.systemd = SystemdNotifier.fromEnvironment(environment, logPrefix);
         if (pidFile != null) {
             pidFile.write(pid);
+        }
+    }
+
+    private static OrphanSentinel startSentinel(long pid, String logPrefix) {
+        try {
+            return OrphanSentinel.start(pid, logPrefix);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot start the orphan sentinel (" + e.getMessage() + "): if this "
+                    + "supervisor dies, workers that do not watch it themselves serve on as orphans");
+            return null;
         }
     }
 

@@ -44,16 +44,18 @@ final class WorkerLauncher {
     private final Retirement retirement;
     private final ReadinessWatch readiness;
     private final CompletableFuture<String> stopRequested;
+    private final OrphanSentinel sentinel;
 
     /**
      * @param environment the supervisor's environment; workers get it without what describes the
      *     supervisor itself, with {@code BATON_SUPERVISOR_PID}
      * @param stopRequested completes with the trigger when the supervisor stops: a wait for readiness ends then
+     * @param sentinel what ends the workers if this supervisor dies, or null where it could not be started
      */
     WorkerLauncher(SupervisorOptions options, Path controlDirectory, Map<String, String> environment, long pid,
             SupervisedListeners listeners, PrintStream out, PrintStream err, String logPrefix,
             SupervisorMachine machine, Reaper reaper, Retirement retirement, ReadinessWatch readiness,
-            CompletableFuture<String> stopRequested) {
+            CompletableFuture<String> stopRequested, OrphanSentinel sentinel) {
         this.options = options;
         this.controlDirectory = controlDirectory;
         Map<String, String> env = new HashMap<>(environment);
@@ -69,6 +71,7 @@ final class WorkerLauncher {
         this.retirement = retirement;
         this.readiness = readiness;
         this.stopRequested = stopRequested;
+        this.sentinel = sentinel;
     }
 
     /** Starts worker {@code generation} ({@code why} is logged) and waits as described above. */
@@ -105,9 +108,12 @@ final class WorkerLauncher {
         return attempt;
     }
 
-    /** Has the reaper watch {@code worker} and the state machine learn of its exit. */
+    /** Has the reaper and the sentinel watch {@code worker} and the state machine learn of its exit. */
     void follow(Worker worker) {
         worker.exit.whenComplete((status, failure) -> machine.exited(worker, status));
+        if (sentinel != null) {
+            sentinel.watch(worker);
+        }
         reaper.watch(worker);
     }
 

@@ -58,15 +58,12 @@ class SupervisorDeathTest {
         supervisor.process.destroyForcibly(); // SIGKILL
         supervisor.process.waitFor();
 
-        Optional<ProcessHandle> exited = Optional.ofNullable(
-                worker.onExit().completeOnTimeout(null, 40, java.util.concurrent.TimeUnit.SECONDS).get());
+        Optional<ProcessHandle> exited = awaitExit(worker);
         assertThat(exited).as("the worker exited after its supervisor's death\n" + read(workerErr)).isPresent();
         assertThat(read(workerErr)).contains("the supervisor pid " + supervisor.pid()
                 + " died: draining and exiting; the process manager restarts the service");
         assertThat(descendants).as("the worker's descendants").noneMatch(ProcessHandle::isAlive);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 2000))
-                        .as("nothing holds the port").isInstanceOf(ConnectException.class));
+        assertPortFree(port);
     }
 
     /**
@@ -109,8 +106,7 @@ class SupervisorDeathTest {
 
         assertThat(slow.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the request under way at the death")
                 .isEqualTo(200);
-        Optional<ProcessHandle> exited = Optional.ofNullable(
-                worker.onExit().completeOnTimeout(null, 40, java.util.concurrent.TimeUnit.SECONDS).get());
+        Optional<ProcessHandle> exited = awaitExit(worker);
         loading.set(false);
         load.join();
         String log = supervisor.log();
@@ -121,6 +117,43 @@ class SupervisorDeathTest {
                 .as("the death line and, after it, the slow request's line, in the supervisor's log file")
                 .contains("(output moved off its pipes: stdout to " + supervisor.log,
                         "served /slow in pid " + worker.pid());
+        assertPortFree(port);
+    }
+
+    /**
+     * A third-party worker (python) does not watch its supervisor: the supervisor's sentinel sends it SIGTERM
+     * at the death, it finishes its requests and exits, and nothing holds the port.
+     */
+    @Test
+    void supervisorKilled_pythonWorkerIsTerminatedBySentinel_portIsFree() throws Exception {
+        int port = SupervisorUnderLoadTest.freePort();
+        SupervisorProcess supervisor = SupervisorProcess.start(directory, "python",
+                List.of("listen.http=127.0.0.1:" + port, "ready=notify", "drain-timeout=20s"),
+                PythonWorker.command(directory, "ok"));
+        supervisors.add(supervisor);
+        supervisor.awaitServing();
+        ProcessHandle worker = ProcessHandle.of(supervisor.servingWorker()).orElseThrow();
+        workers.add(worker);
+        assertThat(get(port, "/")).isEqualTo(200);
+
+        supervisor.process.destroyForcibly(); // SIGKILL
+        supervisor.process.waitFor();
+
+        Optional<ProcessHandle> exited = awaitExit(worker);
+        assertThat(exited).as("the python worker exited after its supervisor's death\n" + supervisor.log())
+                .isPresent();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(supervisor.log())
+                .contains("[baton sentinel] the supervisor pid " + supervisor.pid() + " died: SIGTERM to worker pid "
+                        + worker.pid()));
+        assertPortFree(port);
+    }
+
+    private static Optional<ProcessHandle> awaitExit(ProcessHandle worker) throws Exception {
+        return Optional.ofNullable(worker.onExit().completeOnTimeout(null, 40, java.util.concurrent.TimeUnit.SECONDS)
+                .get());
+    }
+
+    private static void assertPortFree(int port) {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThatThrownBy(() -> new Socket().connect(new InetSocketAddress("127.0.0.1", port), 2000))
                         .as("nothing holds the port").isInstanceOf(ConnectException.class));
@@ -134,7 +167,7 @@ class SupervisorDeathTest {
             socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n")
                     .getBytes(StandardCharsets.ISO_8859_1));
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
-            return answer.startsWith("HTTP/1.1 ") ? Integer.parseInt(answer.substring(9, 12)) : 0;
+            return answer.startsWith("HTTP/1.") ? Integer.parseInt(answer.substring(9, 12)) : 0;
         } catch (ConnectException refused) {
             return -1;
         } catch (java.io.IOException e) {

@@ -3,10 +3,14 @@ package dev.baton.internal.service;
 import dev.baton.internal.os.ChildProcesses;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.SystemCallException;
+import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
@@ -29,20 +33,49 @@ public final class SupervisorWatch {
     private static final Logger LOG = System.getLogger("dev.baton");
     private static final Duration FOREVER = Duration.ofMillis(Integer.MAX_VALUE);
 
-    private SupervisorWatch() {}
+    /** The trigger of the stop this watch calls. */
+    public static final String TRIGGER = "the supervisor's death";
+
+    private final long pid;
+    private final AtomicBoolean deathStopTaken = new AtomicBoolean();
+
+    private SupervisorWatch(long pid) {
+        this.pid = pid;
+    }
 
     /**
-     * Watches the supervisor {@code supervisorPid}; calls {@code stop} with the trigger once it is gone
-     * (at once, if it is gone already).
+     * Whether a stop with {@code trigger} should go ahead: every stop while the supervisor lives, and only the
+     * first of those its death brings (this watch's, and the SIGTERM its sentinel sends a worker): a second
+     * would hammer the drain the first began.
      */
-    public static void start(String supervisorPid, String logPrefix, Consumer<String> stop) {
+    public boolean admitsStop(String trigger) {
+        boolean afterDeath = trigger.equals(TRIGGER) || supervisorGone();
+        return !afterDeath || deathStopTaken.compareAndSet(false, true);
+    }
+
+    /** Whether the supervisor has exited: no such process, or a zombie. */
+    private boolean supervisorGone() {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.substring(stat.lastIndexOf(')') + 2).charAt(0);
+            return state == 'Z' || state == 'X';
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Watches the supervisor {@code supervisorPid}; calls {@code stop} with {@link #TRIGGER} once it is gone
+     * (at once, if it is gone already). Returns the watch, or null if it cannot watch (logged).
+     */
+    public static SupervisorWatch start(String supervisorPid, String logPrefix, Consumer<String> stop) {
         long pid;
         try {
             pid = Long.parseLong(supervisorPid.strip());
         } catch (NumberFormatException e) {
             LOG.log(Level.WARNING, logPrefix + "the supervisor's pid '" + supervisorPid + "' (BATON_SUPERVISOR_PID) "
                     + "is not a number: this worker does not notice the supervisor's death");
-            return;
+            return null;
         }
         int pidfd;
         try {
@@ -52,7 +85,7 @@ public final class SupervisorWatch {
         } catch (SystemCallException e) {
             LOG.log(Level.WARNING, logPrefix + "cannot watch the supervisor pid " + pid + " (" + e.getMessage()
                     + "): this worker does not notice the supervisor's death");
-            return;
+            return null;
         }
         int watched = pidfd;
         SupervisorStreams streams = SupervisorStreams.capture(pid, logPrefix);
@@ -64,8 +97,9 @@ public final class SupervisorWatch {
             LOG.log(Level.WARNING, logPrefix + "the supervisor pid " + pid + " died: draining and exiting; the "
                     + "process manager restarts the service" + (moved.isEmpty() ? "" : " (output moved off its pipes: "
                     + String.join(", ", moved) + ")"));
-            stop.accept("the supervisor's death");
+            stop.accept(TRIGGER);
         });
+        return new SupervisorWatch(pid);
     }
 
     private static boolean awaitExit(int pidfd, long pid, String logPrefix) {
