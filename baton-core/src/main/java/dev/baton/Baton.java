@@ -22,7 +22,7 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * <p>On SIGHUP, SIGUSR2, {@code baton reload} or {@link #upgrade()}, the serving generation runs its
+ * <p>On SIGHUP, SIGUSR2 (see ServiceSignals), {@code baton reload} or {@link #upgrade()}, the serving generation runs its
  * own command line again. The new process opens Baton, receives the listening sockets by name, starts
  * and calls {@link #ready()}; only then does the old one stop accepting, drain and stop. If the new one
  * exits, or is not ready within the ready timeout, it is stopped and the old one goes on serving.

@@ -18,12 +18,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code baton run}: the supervised mode. A supervisor with a stable pid owns the listeners and runs
  * the command as a worker with them at descriptors 3, 4, ... ({@code LISTEN_FDS}, as systemd passes
- * them); SIGHUP, SIGUSR2 or {@code baton reload} replace the worker once a new one is ready.
+ * them); SIGHUP, SIGUSR2 (where the JVM leaves it free) or {@code baton reload} replace the worker once a new one is ready.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Supervise a server of any language: bind the listeners, run COMMAND with them at descriptors "
                 + "3, 4, ... (LISTEN_FDS, LISTEN_FDNAMES, LISTEN_PID, as systemd passes them), replace it on "
-                + "SIGHUP, SIGUSR2 or 'baton reload' once the new one is ready, restart it if it crashes. "
+                + "SIGHUP (SIGUSR2 when _JAVA_SR_SIGNUM frees it) or 'baton reload' once the new one is ready, restart it if it crashes. "
                 + "SIGTERM or SIGINT (or 'baton stop') drain the worker and exit.",
                 "Example: baton run --listen http=:8080 --ready notify -- java -jar app.jar"})
 final class RunCommand implements Callable<Integer> {

@@ -29,10 +29,9 @@ class JfrRecordingTest {
         Path recordings = Files.createDirectory(directory.resolve("jfr"));
         long first;
         long second;
-        // _JAVA_SR_SIGNUM: HotSpot suspends threads for JFR's sampling with SIGUSR2 by default, which Baton
-        // takes for an upgrade request (see the README); without it, upgrades run by themselves.
+        // HotSpot suspends threads for JFR's sampling with SIGUSR2: Baton must not take those for upgrades
         try (DemoServerProcess server = DemoServerProcess.startWithEnvironment(directory, Map.of("JAVA_TOOL_OPTIONS",
-                "-XX:StartFlightRecording=filename=" + recordings + "/baton-%p.jfr", "_JAVA_SR_SIGNUM", "40"), "")) {
+                "-XX:StartFlightRecording=filename=" + recordings + "/baton-%p.jfr"), "")) {
             first = server.firstGeneration().pid();
             UpgradeResult reload = server.reload();
             assertThat(reload.succeeded()).as("%s%s", reload, server.logTail()).isTrue();

@@ -247,10 +247,17 @@ public final class AotCache {
     /** Starts the assembly of {@code cache} from {@code configuration}, at nice 19, in the background. */
     private static void assemble(List<String> plain, Path configuration, Path cache, Path assembler, Path log,
             String logPrefix) throws IOException {
-        List<String> command = new ArrayList<>();
+        // The JVM writes the cache under a temporary name, moved into place only once complete, and the
+        // recording is removed, all by a shell, which outlives the generation that started it: running JVMs map
+        // the cache file, and a file truncated or rewritten under them ends them with SIGBUS.
+        Path partial = cache.resolveSibling(cache.getFileName() + ".partial");
+        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
+                "partial=$1 cache=$2 configuration=$3; shift 3; \"$@\" && mv -f -- \"$partial\" \"$cache\"; "
+                        + "status=$?; rm -f -- \"$partial\" \"$configuration\"; exit $status",
+                "baton-aot-assembly", partial.toString(), cache.toString(), configuration.toString()));
         command.add(plain.getFirst());
         command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration,
-                "-XX:AOTCache=" + cache));
+                "-XX:AOTCache=" + partial));
         command.addAll(plain.subList(1, plain.size()));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
@@ -271,11 +278,6 @@ public final class AotCache {
         LOG.log(Level.INFO, logPrefix + "assembling the AOT cache " + cache + " from what the last generation "
                 + "recorded (pid " + process.pid() + ", nice " + ASSEMBLY_NICE + ", log " + log + ")");
         process.onExit().thenRun(() -> {
-            try {
-                Files.deleteIfExists(configuration);
-            } catch (IOException e) {
-                // the next upgrade deletes it beside the cache
-            }
             if (process.exitValue() != 0) {
                 LOG.log(Level.WARNING, logPrefix + "the AOT cache assembly exited with " + process.exitValue()
                         + " (see " + log + "); the next generation records again");

@@ -13,11 +13,11 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code baton demo-server}: one generation of the demo server (Jetty, Netty or gRPC), upgraded by SIGHUP or SIGUSR2. */
+/** {@code baton demo-server}: one generation of the demo server (Jetty, Netty or gRPC), upgraded by SIGHUP (or SIGUSR2 where the JVM leaves it free). */
 @Command(name = "demo-server", mixinStandardHelpOptions = true,
         description = {"Run the demo server: GET / says which pid and generation answered; GET /sleep?ms=N "
                 + "sleeps first; GET /ready answers 200, and 503 once a final stop began (for --server grpc: the demo gRPC service, Hello and Ticks, and the health "
-                + "service). SIGHUP or SIGUSR2 upgrades it (the config file is read again), SIGTERM stops it "
+                + "service). SIGHUP (SIGUSR2 when _JAVA_SR_SIGNUM frees it) upgrades it (the config file is read again), SIGTERM stops it "
                 + "gracefully."})
 final class DemoServerCommand implements Callable<Integer> {
 

@@ -60,7 +60,10 @@ class DemoAotCacheIT {
             assertThat(ProcessHandle.of(cached).flatMap(p -> p.info().command())).isPresent();
             assertThat(cache).as("a cache the JVM used is kept").exists();
 
-            Files.write(cache, "not an AOT cache".getBytes(StandardCharsets.UTF_8)); // damaged, or another JDK's
+            // damaged, or another JDK's: a new file in its place (rewriting the file a running JVM maps would end it)
+            Path other = Files.write(directory.resolve("other.aot"), "not an AOT cache".getBytes(StandardCharsets.UTF_8));
+            Files.move(other, cache, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             long damaged = server.upgradeBySighup();
             assertThat(flag(damaged, "-XX:AOTCache=")).contains(cache.toString());
             await("the refused cache removed").atMost(Duration.ofSeconds(60)).until(() -> !Files.exists(cache));
