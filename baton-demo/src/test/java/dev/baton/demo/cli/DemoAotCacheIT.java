@@ -44,15 +44,14 @@ class DemoAotCacheIT {
             assertThat(flag(whileRecording, "-XX:AOT")).as("no cache while the recorder runs").isEmpty();
             // the recorder has drained and exits, writing what it recorded (seconds, at exit)
             await("the recorder's exit").atMost(ASSEMBLY)
-                    .until(() -> !DemoServerRun.runs(ProcessHandle.of(recorder).orElse(ProcessHandle.current())));
+                    .until(() -> !runs(recorder));
             assertThat(configuration).as("what the recorder recorded; log:\n" + server.logText()).isNotEmptyFile();
 
             long assembling = server.upgradeBySighup(); // the assembly starts beside it
             assertThat(flag(assembling, "-XX:AOT")).isEmpty();
             Path assembler = Path.of(configuration.toString().replaceAll("\\.aotconf$", ".assembler"));
             await("the assembly's end").atMost(ASSEMBLY).pollInterval(Duration.ofSeconds(1))
-                    .until(() -> Files.exists(assembler) && !DemoServerRun.runs(ProcessHandle
-                            .of(Long.parseLong(Files.readString(assembler).strip())).orElse(ProcessHandle.current())));
+                    .until(() -> Files.exists(assembler) && !runs(Long.parseLong(Files.readString(assembler).strip())));
             assertThat(cache).as("the assembled cache; assembly log:%n%s", assemblyLog(configuration)).isNotEmptyFile();
 
             long cached = server.upgradeBySighup();
@@ -71,6 +70,11 @@ class DemoAotCacheIT {
             assertThat(server.logText()).doesNotContain("[aot", "[cds", "AOTConfiguration", "AOTCache",
                     "Picked up JAVA_TOOL_OPTIONS");
         }
+    }
+
+    /** Whether {@code pid} runs: a process reaped already does not. */
+    private static boolean runs(long pid) {
+        return ProcessHandle.of(pid).map(DemoServerRun::runs).orElse(false);
     }
 
     private static String assemblyLog(Path configuration) throws IOException {
