@@ -83,6 +83,8 @@ final class DemoServerProcess implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().put("BATON_CONTROL_DIR", controlDirectory.toString());
+        // HotSpot's suspend signal moved off SIGUSR2, so that SIGUSR2 reloads (upgradeByTurns sends it)
+        builder.environment().put("_JAVA_SR_SIGNUM", "40");
         builder.environment().putAll(environment);
         this.firstGeneration = builder.start();
         record(firstGeneration.pid());

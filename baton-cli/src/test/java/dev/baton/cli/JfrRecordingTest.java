@@ -29,9 +29,10 @@ class JfrRecordingTest {
         Path recordings = Files.createDirectory(directory.resolve("jfr"));
         long first;
         long second;
-        // HotSpot suspends threads for JFR's sampling with SIGUSR2: Baton must not take those for upgrades
+        // HotSpot suspends threads for JFR's sampling with SIGUSR2 (12, its default, named here since the
+        // harness moves it): Baton must not take those for upgrades
         try (DemoServerProcess server = DemoServerProcess.startWithEnvironment(directory, Map.of("JAVA_TOOL_OPTIONS",
-                "-XX:StartFlightRecording=filename=" + recordings + "/baton-%p.jfr"), "")) {
+                "-XX:StartFlightRecording=filename=" + recordings + "/baton-%p.jfr", "_JAVA_SR_SIGNUM", "12"), "")) {
             first = server.firstGeneration().pid();
             UpgradeResult reload = server.reload();
             assertThat(reload.succeeded()).as("%s%s", reload, server.logTail()).isTrue();
