@@ -16,6 +16,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -33,6 +36,7 @@ final class HandoverToSuccessor implements HandoverHandler {
 
     private static final Logger LOG = System.getLogger("dev.baton");
     private static final Duration READY_MARGIN = Duration.ofSeconds(1);
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(2);
 
     private final GenerationStates states;
     private final OldGenerations oldGenerations;
@@ -92,7 +96,11 @@ final class HandoverToSuccessor implements HandoverHandler {
         try {
             notice = channel.receiveMessage(readyTimeout.minus(upgrade.elapsed()).plus(READY_MARGIN));
         } catch (IOException e) {
-            upgrade.settleFailed("broke off the handover (" + e.getMessage() + ")");
+            // A successor that exits closes its connection a moment before the kernel reports its exit:
+            // wait for that exit, which says more (its status, its signal) than a closed connection.
+            if (!exitsWithin(upgrade.successor(), EXIT_GRACE)) {
+                upgrade.settleFailed("broke off the handover (" + e.getMessage() + ")");
+            }
             return;
         }
         if (!(notice instanceof ReadyNotice)) {
@@ -119,5 +127,20 @@ final class HandoverToSuccessor implements HandoverHandler {
         states.probationPassed(upgrade);
         server.close();
         startDrain.accept("generation " + upgrade.generation + " (pid " + peer.pid() + ") is serving");
+    }
+
+    /** Whether {@code successor} exits within {@code grace}; its exit then settles the upgrade (see {@link UpgradeRun}). */
+    private static boolean exitsWithin(Successor successor, Duration grace) {
+        try {
+            successor.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
     }
 }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -38,11 +39,18 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
         /** Takes the handover and never calls ready(); stopped with status 143. */
         HANGS,
         /** Takes over, calls ready(), and is SIGKILLed as soon as ready() returns. */
-        DIES_AFTER_READY
+        DIES_AFTER_READY,
+        /**
+         * Takes the handover, then exits with status 1 before ready(): its connection closes a moment before
+         * its exit is seen, as a real process's does.
+         */
+        CLOSES_THEN_EXITS
     }
 
     static final long PID = ProcessHandle.current().pid();
     static final String ADDRESS = "127.0.0.1:0";
+    /** How much later than its closed connection a scripted successor's exit is seen. */
+    static final Duration KERNEL_LAG = Duration.ofMillis(200);
 
     final ManualClock clock = new ManualClock();
     final List<Lifecycle> generations = new CopyOnWriteArrayList<>();
@@ -190,6 +198,11 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
                     case CRASHES -> {
                         exit.complete(128 + 9);
                         gone(lifecycle);
+                    }
+                    case CLOSES_THEN_EXITS -> {
+                        gone(lifecycle);
+                        CompletableFuture.delayedExecutor(KERNEL_LAG.toMillis(), TimeUnit.MILLISECONDS)
+                                .execute(() -> exit.complete(1));
                     }
                     case DIES_AFTER_READY -> {
                         lifecycle.ready();

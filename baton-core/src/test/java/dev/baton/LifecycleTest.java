@@ -241,6 +241,18 @@ class LifecycleTest {
     }
 
     @Test
+    void upgrade_successorClosesItsConnectionThenExits_reportIsItsExit() throws IOException {
+        Lifecycle first = service().next(Script.CLOSES_THEN_EXITS).coldStart();
+
+        UpgradeResult result = first.upgrade("the test");
+
+        assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
+        assertThat(result.message()).contains("exited with status 1 before it was ready")
+                .doesNotContain("broke off");
+        assertThat(first.state()).isEqualTo(GenerationState.SERVING);
+    }
+
+    @Test
     void upgrade_successorNotReadyWithinTheReadyTimeout_stoppedAndOldKeepsServing() throws Exception {
         Lifecycle first = service().next(Script.HANGS).coldStart();
 
