@@ -19,20 +19,17 @@ import javax.net.ssl.SSLContext;
  * caller never retries a failed request; the client itself sends again the streams a GOAWAY declares
  * unprocessed (the server never saw them), which HTTP/2 makes safe (RFC 9113, section 6.8).
  */
-final class Http2JobLoad implements JobLoad {
+final class Http2JobLoad extends LoopingJobLoad {
 
     static final String UNIT = "requests";
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final Duration STOP_WAIT = Duration.ofSeconds(15);
     private static final int CALLERS_PER_CLIENT = 8;
 
-    private final LoadTally tally = new LoadTally();
     private final List<HttpClient> clients = new ArrayList<>();
-    private final List<Thread> callers = new ArrayList<>();
     private final HttpRequest request;
     private final AtomicLong overHttp1 = new AtomicLong();
     private final SSLContext tls;
-    private volatile boolean running = true;
 
     /**
      * Callers asking for {@code path} (such as {@code /}): h2 over TLS trusting {@code tls}'s certificate,
@@ -41,6 +38,7 @@ final class Http2JobLoad implements JobLoad {
      * @throws UncheckedIOException if the certificate cannot be read
      */
     Http2JobLoad(int port, int callerCount, String path, DemoTls tls) {
+        super(UNIT, STOP_WAIT);
         try {
             this.tls = tls == null ? null : tls.trustingClientContext();
         } catch (IOException e) {
@@ -55,8 +53,7 @@ final class Http2JobLoad implements JobLoad {
         }
         for (int i = 0; i < callerCount; i++) {
             HttpClient client = clients.get(i % clientCount);
-            callers.add(Thread.ofPlatform().daemon().name("demo-" + protocol() + "-caller-" + i)
-                    .start(() -> callInALoop(client)));
+            startLoop("demo-" + protocol() + "-caller-" + i, () -> callInALoop(client));
         }
     }
 
@@ -65,7 +62,7 @@ final class Http2JobLoad implements JobLoad {
     }
 
     private void callInALoop(HttpClient client) {
-        while (running) {
+        while (running()) {
             try {
                 HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() != 200) {
@@ -87,31 +84,14 @@ final class Http2JobLoad implements JobLoad {
     }
 
     @Override
-    public String progressLine() {
-        return tally.progressLine(UNIT);
+    protected String description() {
+        return (tls == null ? "h2c (HTTP/2 cleartext)" : "h2 (HTTPS, ALPN)") + ", java.net.http.HttpClient, "
+                + loopCount() + " callers on " + clients.size() + " clients"
+                + (tls == null ? ", " + overHttp1.get() + " answered over HTTP/1.1" : "");
     }
 
     @Override
-    public int pidsSoFar() {
-        return tally.pidsSoFar();
-    }
-
-    @Override
-    public JobReport stop() throws InterruptedException {
-        running = false;
-        for (Thread caller : callers) {
-            caller.join(STOP_WAIT);
-        }
-        LoadTally.Report report = tally.report((tls == null ? "h2c (HTTP/2 cleartext)" : "h2 (HTTPS, ALPN)")
-                + ", java.net.http.HttpClient, " + callers.size() + " callers on " + clients.size() + " clients"
-                + (tls == null ? ", " + overHttp1.get() + " answered over HTTP/1.1" : ""), UNIT);
-        close();
-        return report;
-    }
-
-    @Override
-    public void close() {
-        running = false;
+    protected void closeClients() {
         clients.forEach(HttpClient::shutdownNow);
     }
 }

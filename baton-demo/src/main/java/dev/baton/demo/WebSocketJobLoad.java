@@ -4,8 +4,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -20,7 +18,7 @@ import java.util.concurrent.TimeoutException;
  * sends again the message left unanswered: no echo is lost, and that is not a failure. Anything else
  * is one: another close status, an error, a wrong echo, no echo within the timeout.
  */
-final class WebSocketJobLoad implements JobLoad {
+final class WebSocketJobLoad extends LoopingJobLoad {
 
     static final String UNIT = "echoes";
     private static final int GOING_AWAY = 1001;
@@ -36,24 +34,22 @@ final class WebSocketJobLoad implements JobLoad {
 
     private record Failed(Throwable error) implements Event {}
 
-    private final LoadTally tally = new LoadTally();
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     private final URI uri;
-    private final List<Thread> sessions = new ArrayList<>();
-    private volatile boolean running = true;
 
     WebSocketJobLoad(int port, int sessionCount) {
+        super(UNIT, STOP_WAIT);
         uri = URI.create("ws://127.0.0.1:" + port + WebSocketEcho.PATH);
         for (int i = 0; i < sessionCount; i++) {
             String name = "s" + i;
-            sessions.add(Thread.ofPlatform().daemon().name("demo-ws-session-" + i).start(() -> echoInALoop(name)));
+            startLoop("demo-ws-session-" + i, () -> echoInALoop(name));
         }
     }
 
     private void echoInALoop(String name) {
         long sequence = 0;
         try {
-            while (running) {
+            while (running()) {
                 BlockingQueue<Event> events = new LinkedBlockingQueue<>();
                 WebSocket socket;
                 try {
@@ -76,7 +72,7 @@ final class WebSocketJobLoad implements JobLoad {
             throws InterruptedException {
         long next = sequence;
         try {
-            while (running) {
+            while (running()) {
                 String message = name + "-" + next;
                 Event event;
                 try {
@@ -164,30 +160,13 @@ final class WebSocketJobLoad implements JobLoad {
     }
 
     @Override
-    public String progressLine() {
-        return tally.progressLine(UNIT);
+    protected String description() {
+        return "WebSocket echo at " + WebSocketEcho.PATH + ", java.net.http.WebSocket, "
+                + loopCount() + " sessions reconnecting on close 1001";
     }
 
     @Override
-    public int pidsSoFar() {
-        return tally.pidsSoFar();
-    }
-
-    @Override
-    public JobReport stop() throws InterruptedException {
-        running = false;
-        for (Thread session : sessions) {
-            session.join(STOP_WAIT);
-        }
-        LoadTally.Report report = tally.report("WebSocket echo at " + WebSocketEcho.PATH + ", java.net.http.WebSocket, "
-                + sessions.size() + " sessions reconnecting on close 1001", UNIT);
-        close();
-        return report;
-    }
-
-    @Override
-    public void close() {
-        running = false;
+    protected void closeClients() {
         client.shutdownNow();
     }
 }

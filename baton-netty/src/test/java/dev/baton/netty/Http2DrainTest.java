@@ -3,9 +3,9 @@ package dev.baton.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.testing.adapter.H2cClient;
-import dev.baton.testing.adapter.InFlightRequest;
-import dev.baton.testing.adapter.NettyTestServer;
+import dev.baton.netty.testing.H2cClient;
+import dev.baton.netty.testing.InFlightRequest;
+import dev.baton.netty.testing.NettyTestServer;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;

@@ -2,8 +2,8 @@ package dev.baton.netty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.baton.testing.adapter.Http1Client;
-import dev.baton.testing.adapter.NettyTestServer;
+import dev.baton.netty.testing.Http1Client;
+import dev.baton.netty.testing.NettyTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.net.InetAddress;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.testing.adapter.NettyTestServer;
-import dev.baton.testing.adapter.SharedSocket;
+import dev.baton.netty.testing.NettyTestServer;
+import dev.baton.netty.testing.SharedSocket;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.Socket;

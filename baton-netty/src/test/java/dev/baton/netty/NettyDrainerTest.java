@@ -3,9 +3,9 @@ package dev.baton.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.testing.adapter.Http1Client;
-import dev.baton.testing.adapter.NettyTestServer;
-import dev.baton.testing.adapter.SharedSocket;
+import dev.baton.netty.testing.Http1Client;
+import dev.baton.netty.testing.NettyTestServer;
+import dev.baton.netty.testing.SharedSocket;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package dev.baton.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.baton.testing.adapter.InFlightRequest;
-import dev.baton.testing.adapter.NettyTestServer;
-import dev.baton.testing.adapter.SelfSignedPair;
-import dev.baton.testing.adapter.SharedSocket;
+import dev.baton.netty.testing.InFlightRequest;
+import dev.baton.netty.testing.NettyTestServer;
+import dev.baton.netty.testing.SelfSignedPair;
+import dev.baton.netty.testing.SharedSocket;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;

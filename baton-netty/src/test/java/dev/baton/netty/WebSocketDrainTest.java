@@ -3,8 +3,8 @@ package dev.baton.netty;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.baton.testing.adapter.NettyTestServer;
-import dev.baton.testing.adapter.WebSocketSession;
+import dev.baton.netty.testing.NettyTestServer;
+import dev.baton.netty.testing.WebSocketSession;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;

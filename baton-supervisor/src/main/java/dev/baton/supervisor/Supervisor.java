@@ -73,8 +73,7 @@ public final class Supervisor {
     private final SelfUpgrade selfUpgrade;
     private final CompletableFuture<String> stopRequested = new CompletableFuture<>();
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Completed by a second stop during a final stop's shutdown delay. */
-    private final CompletableFuture<String> delayCutShort = new CompletableFuture<>();
+    private final ShutdownDelay shutdownDelay;
 
     private Supervisor(SupervisorOptions options, Map<String, String> environment, PrintStream out, PrintStream err,
             SupervisorState carried) throws IOException {
@@ -90,6 +89,7 @@ public final class Supervisor {
         this.controlPath = ControlSocket.path(controlDirectory, options.name());
         this.pidFile = options.pidFile() == null ? null : PidFile.at(options.pidFile());
         this.upgradedInPlace = carried != null;
+        this.shutdownDelay = new ShutdownDelay(options.shutdownDelay(), logPrefix);
         this.machine = new SupervisorMachine(logPrefix, upgradedInPlace, this::restartAfter);
         this.control = new SupervisorControl(this, upgradedInPlace);
         if (carried != null) {
@@ -304,7 +304,7 @@ public final class Supervisor {
         switch (stop.action()) {
             case NONE -> { }
             case KILL_ALL -> {
-                delayCutShort.complete(trigger);
+                shutdownDelay.cutShort(trigger);
                 stop.workers().forEach(Worker::kill);
             }
             case STOP_ALL -> {
@@ -320,7 +320,7 @@ public final class Supervisor {
 
     private void finishStop(boolean now, List<Worker> workers) {
         if (!now) {
-            awaitShutdownDelay(workers);
+            shutdownDelay.await(workers);
         }
         retirement.stopAll(now);
         controlServer.close();
@@ -333,30 +333,6 @@ public final class Supervisor {
         machine.stopped();
         LOG.log(Level.INFO, logPrefix + "stopped");
         stopped.countDown();
-    }
-
-    /**
-     * A final stop's shutdown delay: a Baton worker hears of the stop at once (SIGWINCH) and turns "not ready";
-     * every worker goes on serving until the delay is over or a second stop cuts it short.
-     */
-    private void awaitShutdownDelay(List<Worker> workers) {
-        long noticed = workers.stream().filter(Worker::noticeFinalStop).count();
-        Duration delay = options.shutdownDelay();
-        if (delay.isZero()) {
-            return;
-        }
-        LOG.log(Level.INFO, logPrefix + "shutdown delay " + delay.toMillis() + " ms: the workers keep serving ("
-                + noticed + " of " + workers.size() + " told to turn not ready), then SIGTERM");
-        try {
-            String cut = delayCutShort.get(delay.toMillis(), TimeUnit.MILLISECONDS);
-            LOG.log(Level.INFO, logPrefix + "shutdown delay cut short: " + cut);
-        } catch (java.util.concurrent.TimeoutException e) {
-            // the delay is over
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("delayCutShort never completes exceptionally", e);
-        }
     }
 
     /** Waits until the supervisor has stopped. */

@@ -1,4 +1,4 @@
-package dev.baton.testing.adapter;
+package dev.baton.netty.testing;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;

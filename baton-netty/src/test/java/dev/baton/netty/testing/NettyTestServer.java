@@ -1,4 +1,4 @@
-package dev.baton.testing.adapter;
+package dev.baton.netty.testing;
 
 import dev.baton.netty.BatonNetty;
 import dev.baton.netty.Http1BadInputHandler;

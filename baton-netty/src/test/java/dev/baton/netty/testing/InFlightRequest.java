@@ -1,4 +1,4 @@
-package dev.baton.testing.adapter;
+package dev.baton.netty.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.baton.testing.adapter;
+package dev.baton.netty.testing;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;

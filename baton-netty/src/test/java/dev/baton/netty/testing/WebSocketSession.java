@@ -1,4 +1,4 @@
-package dev.baton.testing.adapter;
+package dev.baton.netty.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
