@@ -1,5 +1,6 @@
 package dev.baton.testing;
 
+import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.DescriptorPassing;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Errno;
@@ -19,7 +20,7 @@ import java.util.function.Predicate;
 /**
  * What systemd is to a {@code Type=notify} service, for the tests: a datagram Unix socket bound where
  * {@code NOTIFY_SOCKET} points, a file path or an abstract name ({@code @name}), that records every
- * sd_notify message it receives.
+ * sd_notify message it receives, and keeps the descriptors sent to its store ({@code FDSTORE=1}) open.
  */
 public final class SystemdNotifySocket implements AutoCloseable {
 
@@ -28,8 +29,9 @@ public final class SystemdNotifySocket implements AutoCloseable {
      *
      * @param fields its {@code KEY=value} lines, in order
      * @param receivedMicros when it was received, on the monotonic clock ({@code System.nanoTime() / 1000})
+     * @param descriptors the descriptors attached ({@code FDSTORE=1}), open in this process until the socket closes
      */
-    public record Notification(Map<String, String> fields, long receivedMicros) {
+    public record Notification(Map<String, String> fields, long receivedMicros, List<Integer> descriptors) {
 
         public boolean has(String key, String value) {
             return value.equals(fields.get(key));
@@ -46,6 +48,7 @@ public final class SystemdNotifySocket implements AutoCloseable {
     private final int fd;
     private final String address;
     private final List<Notification> received = new ArrayList<>();
+    private final List<Descriptor> kept = new ArrayList<>();
 
     private SystemdNotifySocket(int fd, String address) {
         this.fd = fd;
@@ -137,7 +140,7 @@ public final class SystemdNotifySocket implements AutoCloseable {
             throw e;
         }
         long now = System.nanoTime() / 1000;
-        datagram.closeDescriptors();
+        kept.addAll(datagram.fds()); // as systemd's store keeps them, until this socket closes
         Map<String, String> fields = new LinkedHashMap<>();
         for (String line : new String(datagram.data(), StandardCharsets.UTF_8).split("\n")) {
             int equals = line.indexOf('=');
@@ -147,11 +150,13 @@ public final class SystemdNotifySocket implements AutoCloseable {
                 fields.put(line, "");
             }
         }
-        received.add(new Notification(Map.copyOf(fields), now));
+        received.add(new Notification(Map.copyOf(fields), now,
+                datagram.fds().stream().map(Descriptor::number).toList()));
     }
 
     @Override
     public void close() throws IOException {
+        Descriptor.closeAll(kept);
         Descriptors.closeQuietly(fd);
         if (!address.startsWith("@")) {
             Files.deleteIfExists(Path.of(address));

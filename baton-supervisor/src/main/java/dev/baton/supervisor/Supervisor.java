@@ -127,6 +127,9 @@ public final class Supervisor {
         this.selfUpgrade = new SelfUpgrade(this, machine, listeners, controlServer, control, reaper, threads,
                 Map.copyOf(environment), out, err, logPrefix);
         this.systemd = SystemdNotifier.fromEnvironment(environment, logPrefix);
+        if (!upgradedInPlace) {
+            DescriptorStore.keep(listeners, systemd, environment, logPrefix);
+        }
         if (pidFile != null) {
             pidFile.write(pid);
         }

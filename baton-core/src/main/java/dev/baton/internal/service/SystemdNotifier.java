@@ -1,11 +1,13 @@
 package dev.baton.internal.service;
 
+import dev.baton.internal.os.DescriptorPassing;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Sockets;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -54,21 +56,44 @@ public final class SystemdNotifier {
         send("STOPPING=1\nSTATUS=" + status);
     }
 
+    /**
+     * Hands a copy of {@code descriptor} to systemd's file descriptor store under {@code name}
+     * ({@code FDSTORE=1}, {@code FDNAME=}): systemd passes it back in {@code LISTEN_FDS} to the service's
+     * next start, so a listener outlives a crashed process. Does nothing without a socket.
+     *
+     * @return whether systemd was sent it
+     */
+    public boolean store(String name, int descriptor) {
+        return send("FDSTORE=1\nFDNAME=" + name, new int[] {descriptor});
+    }
+
     /** Sends {@code message}, one or more {@code KEY=value} lines; does nothing without a socket. */
     public void send(String message) {
+        send(message, new int[0]);
+    }
+
+    private boolean send(String message, int[] descriptors) {
         if (socket == null) {
-            return;
+            return false;
         }
         try {
             int fd = Sockets.newUnixSocket(Sockets.SOCK_DGRAM);
             try {
-                Sockets.sendDatagram(fd, socket, message.getBytes(StandardCharsets.UTF_8));
+                byte[] data = message.getBytes(StandardCharsets.UTF_8);
+                if (descriptors.length == 0) {
+                    Sockets.sendDatagram(fd, socket, data);
+                } else {
+                    Sockets.connect(fd, Path.of(socket));
+                    DescriptorPassing.send(fd, data, descriptors);
+                }
             } finally {
                 Descriptors.closeQuietly(fd);
             }
             LOG.log(Level.DEBUG, () -> logPrefix + "sd_notify: " + message.replace('\n', ' '));
+            return true;
         } catch (IOException | IllegalArgumentException e) {
             LOG.log(Level.WARNING, logPrefix + "cannot notify systemd at " + socket + ": " + e.getMessage());
+            return false;
         }
     }
 }
