@@ -63,10 +63,24 @@ public final class AotCache {
      */
     public record Prepared(List<String> command, Use use, LongConsumer started) {}
 
-    private final Path directory;
+    /** Where the JVM takes options from besides its command line. */
+    private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
 
-    private AotCache(Path directory) {
+    private final Path directory;
+    private final boolean flightRecordingAsked;
+
+    private AotCache(Path directory, Map<String, String> environment) {
         this.directory = directory;
+        this.flightRecordingAsked = OPTION_VARIABLES.stream()
+                .anyMatch(name -> asksForFlightRecording(environment.getOrDefault(name, "")));
+    }
+
+    /**
+     * Whether JVM options start a JFR recording: a JVM in AOT record mode writes none (JDK 25.0.3: the
+     * recording's file is never created), so a generation asked to record one must not record the cache.
+     */
+    static boolean asksForFlightRecording(String options) {
+        return options.contains("-XX:StartFlightRecording") || options.contains("-XX:+FlightRecorder");
     }
 
     /**
@@ -74,10 +88,11 @@ public final class AotCache {
      */
     public static Optional<AotCache> of(Path directory, Map<String, String> environment) {
         if (directory != null) {
-            return Optional.of(new AotCache(directory.toAbsolutePath()));
+            return Optional.of(new AotCache(directory.toAbsolutePath(), environment));
         }
         String variable = environment.getOrDefault(VARIABLE, "");
-        return variable.isBlank() ? Optional.empty() : Optional.of(new AotCache(Path.of(variable).toAbsolutePath()));
+        return variable.isBlank() ? Optional.empty()
+                : Optional.of(new AotCache(Path.of(variable).toAbsolutePath(), environment));
     }
 
     public Path directory() {
@@ -127,6 +142,12 @@ public final class AotCache {
             if (Files.exists(configuration)) {
                 assemble(plain, configuration, cache, assembler, directory.resolve(name + ".log"), logPrefix);
                 return new Prepared(plain, Use.ASSEMBLING, pid -> {});
+            }
+            if (flightRecordingAsked || asksForFlightRecording(String.join(" ", plain))) {
+                LOG.log(Level.WARNING, logPrefix + "no AOT recording while a JFR recording is asked for "
+                        + "(-XX:StartFlightRecording): a JVM recording the AOT cache writes no flight recording; "
+                        + "this successor starts without a cache (record the cache once without JFR to have one)");
+                return new Prepared(plain, Use.NONE, pid -> {});
             }
             List<String> record = List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration,
                     // the JVM prints "AOTConfiguration recorded" at exit on its tty, which no -Xlog silences

@@ -124,6 +124,22 @@ class AotCacheTest {
     }
 
     @Test
+    void prepare_aFlightRecordingAskedFor_noGenerationRecords_aCacheAlreadyMadeIsUsed() throws IOException {
+        AotCache withJfr = AotCache.of(directory.resolve("aot"),
+                Map.of("JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=filename=/tmp/baton-%p.jfr")).orElseThrow();
+        List<String> jfrOnTheCommandLine = new java.util.ArrayList<>(command);
+        jfrOnTheCommandLine.add(1, "-XX:StartFlightRecording");
+
+        assertThat(withJfr.prepare(command, "").use()).as("a JVM in record mode would write no recording")
+                .isEqualTo(AotCache.Use.NONE);
+        assertThat(cache.prepare(jfrOnTheCommandLine, "").use()).isEqualTo(AotCache.Use.NONE);
+
+        Path made = directory.resolve("aot").resolve(AotCache.keyOf(command) + ".aot");
+        Files.write(made, new byte[] {1});
+        assertThat(withJfr.prepare(command, "").use()).isEqualTo(AotCache.Use.CACHE);
+    }
+
+    @Test
     void prepare_anEmptyRecording_recordsAgain() throws IOException {
         Path configuration = directory.resolve("aot").resolve(AotCache.keyOf(command) + ".aotconf");
         Files.createDirectories(configuration.getParent());
