@@ -127,6 +127,13 @@ public final class AotCache {
             if (runs(assembler)) {
                 return new Prepared(plain, Use.ASSEMBLING, pid -> {});
             }
+            Path failed = directory.resolve(name + ".failed");
+            if (Files.exists(failed)) {
+                LOG.log(Level.WARNING, logPrefix + "the last assembly of the AOT cache " + cache + " failed (see "
+                        + directory.resolve(name + ".log") + "); successors start without a cache until the jars, the "
+                        + "JDK or the JVM options change (or " + failed + " is removed)");
+                return new Prepared(plain, Use.NONE, pid -> {});
+            }
             if (Files.exists(cache)) {
                 Files.deleteIfExists(configuration);
                 return new Prepared(withFlags(plain, List.of("-XX:AOTCache=" + cache)), Use.CACHE, pid -> {});
@@ -140,7 +147,7 @@ public final class AotCache {
                         + " is empty; this successor records again");
             }
             if (Files.exists(configuration)) {
-                assemble(plain, configuration, cache, assembler, directory.resolve(name + ".log"), logPrefix);
+                assemble(plain, configuration, cache, assembler, failed, directory.resolve(name + ".log"), logPrefix);
                 return new Prepared(plain, Use.ASSEMBLING, pid -> {});
             }
             if (flightRecordingAsked || asksForFlightRecording(String.join(" ", plain))) {
@@ -265,17 +272,23 @@ public final class AotCache {
         digest.update((byte) 0);
     }
 
-    /** Starts the assembly of {@code cache} from {@code configuration}, at nice 19, in the background. */
-    private static void assemble(List<String> plain, Path configuration, Path cache, Path assembler, Path log,
-            String logPrefix) throws IOException {
+    /**
+     * Starts the assembly of {@code cache} from {@code configuration}, at nice 19, in the background; if it
+     * fails, {@code failed} is written, so that the same failure is not recorded and assembled again at every
+     * upgrade (each costs CPU-seconds beside the serving generation).
+     */
+    private static void assemble(List<String> plain, Path configuration, Path cache, Path assembler, Path failed,
+            Path log, String logPrefix) throws IOException {
         // The JVM writes the cache under a temporary name, moved into place only once complete, and the
         // recording is removed, all by a shell, which outlives the generation that started it: running JVMs map
         // the cache file, and a file truncated or rewritten under them ends them with SIGBUS.
         Path partial = cache.resolveSibling(cache.getFileName() + ".partial");
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                "partial=$1 cache=$2 configuration=$3; shift 3; \"$@\" && mv -f -- \"$partial\" \"$cache\"; "
-                        + "status=$?; rm -f -- \"$partial\" \"$configuration\"; exit $status",
-                "baton-aot-assembly", partial.toString(), cache.toString(), configuration.toString()));
+                "partial=$1 cache=$2 configuration=$3 failed=$4; shift 4; \"$@\" && mv -f -- \"$partial\" \"$cache\"; "
+                        + "status=$?; rm -f -- \"$partial\" \"$configuration\"; "
+                        + "[ $status -eq 0 ] || echo \"$status\" > \"$failed\"; exit $status",
+                "baton-aot-assembly", partial.toString(), cache.toString(), configuration.toString(),
+                failed.toString()));
         command.add(plain.getFirst());
         command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration,
                 "-XX:AOTCache=" + partial));
@@ -301,7 +314,8 @@ public final class AotCache {
         process.onExit().thenRun(() -> {
             if (process.exitValue() != 0) {
                 LOG.log(Level.WARNING, logPrefix + "the AOT cache assembly exited with " + process.exitValue()
-                        + " (see " + log + "); the next generation records again");
+                        + " (see " + log + "); successors start without a cache until the jars, the JDK or the JVM "
+                        + "options change");
             }
         });
     }

@@ -140,6 +140,23 @@ class AotCacheTest {
     }
 
     @Test
+    void prepare_anAssemblyThatFails_isNotRecordedAndAssembledAgain() throws IOException {
+        Path aot = directory.resolve("aot");
+        Files.createDirectories(aot);
+        String key = AotCache.keyOf(command);
+        Files.writeString(aot.resolve(key + ".aotconf"), "not a recording"); // the JVM refuses it: exit 1
+
+        assertThat(cache.prepare(command, "").use()).isEqualTo(AotCache.Use.ASSEMBLING);
+        Path failed = aot.resolve(key + ".failed");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(() -> Files.exists(failed));
+
+        assertThat(cache.prepare(command, "").use()).as("no new recording of a cache that cannot be made")
+                .isEqualTo(AotCache.Use.NONE);
+        assertThat(aot.resolve(key + ".aot")).doesNotExist();
+        assertThat(aot.resolve(key + ".aotconf")).doesNotExist();
+    }
+
+    @Test
     void prepare_anEmptyRecording_recordsAgain() throws IOException {
         Path configuration = directory.resolve("aot").resolve(AotCache.keyOf(command) + ".aotconf");
         Files.createDirectories(configuration.getParent());
