@@ -250,7 +250,6 @@ public record BatonOptions(
     public static final class Builder extends ServiceOptionsBuilder<Builder> {
         private Duration stopTimeout = DEFAULT_STOP_TIMEOUT;
         private Duration controlTimeout = DEFAULT_CONTROL_TIMEOUT;
-        private Path aotCache;
         private Duration probation = DEFAULT_PROBATION;
 
         private Builder() {}
@@ -282,11 +281,6 @@ public record BatonOptions(
 
         public Builder controlTimeout(Duration value) {
             controlTimeout = value;
-            return this;
-        }
-
-        public Builder aotCache(Path value) {
-            aotCache = value;
             return this;
         }
 

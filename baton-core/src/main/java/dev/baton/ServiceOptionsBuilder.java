@@ -20,6 +20,16 @@ public abstract class ServiceOptionsBuilder<B extends ServiceOptionsBuilder<B>> 
     protected int maxDrainingGenerations = BatonOptions.DEFAULT_MAX_DRAINING_GENERATIONS;
     protected int backlog = BatonOptions.DEFAULT_BACKLOG;
     protected Duration shutdownDelay = BatonOptions.DEFAULT_SHUTDOWN_DELAY;
+    protected Path aotCache;
+
+    /**
+     * Where Baton keeps the JDK's AOT cache of the service's command line, so that a new generation (or
+     * worker) starts from it; null for {@code $BATON_AOT_CACHE}, and off if that is not set either.
+     */
+    public B aotCache(Path value) {
+        aotCache = value;
+        return self();
+    }
 
     /** For Baton's own builders. */
     protected ServiceOptionsBuilder() {}

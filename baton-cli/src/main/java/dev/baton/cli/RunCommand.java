@@ -97,6 +97,11 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--pidfile", paramLabel = "FILE", description = "Keep the supervisor's pid here.")
     Path pidFile;
 
+    @Option(names = "--aot-cache", paramLabel = "DIR", description = "For a Java worker (java -jar ...): record the "
+            + "JDK's AOT cache of its command line as workers run and start later workers from it (default: "
+            + "$BATON_AOT_CACHE; off if unset).")
+    Path aotCache;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND",
             description = "The worker's command and arguments, after '--'; run again at every reload.")
     List<String> command;
@@ -115,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             SupervisorOptions.Builder builder = SupervisorOptions.builder(command).name(name).readiness(readiness)
                     .readyTimeout(readyTimeout).drainTimeout(drainTimeout).maxDrainingGenerations(maxDraining)
-                    .pidFile(pidFile).shutdownDelay(shutdownDelay);
+                    .pidFile(pidFile).shutdownDelay(shutdownDelay).aotCache(aotCache);
             for (ListenOption option : listen) {
                 builder.listener(option.name(), option.address());
             }

@@ -39,10 +39,12 @@ import java.util.regex.Pattern;
  * @param backlog the listen backlog of sockets the supervisor binds (default 4096)
  * @param shutdownDelay on a final stop, how long the workers go on serving before their SIGTERM (default 0);
  *     a Baton worker hears of the stop at once (SIGWINCH, which it asks for) and turns "not ready"
+ * @param aotCache where to keep the JDK's AOT cache of a Java worker's command line, so that later workers
+ *     start from it; null for {@code $BATON_AOT_CACHE}, and off if that is not set either
  */
 public record SupervisorOptions(String name, Map<String, ListenAddress> listeners, List<String> command,
         Readiness readiness, Duration readyTimeout, Duration drainTimeout, int maxDrainingGenerations, Path pidFile,
-        Path controlDirectory, int backlog, Duration shutdownDelay) {
+        Path controlDirectory, int backlog, Duration shutdownDelay, Path aotCache) {
 
     public static final String DEFAULT_NAME = BatonOptions.DEFAULT_NAME;
     public static final Readiness DEFAULT_READINESS = new Readiness.Notify();
@@ -169,6 +171,7 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
             controlDirectory = from.controlDirectory;
             backlog = from.backlog;
             shutdownDelay = from.shutdownDelay;
+            aotCache = from.aotCache;
         }
 
         @Override
@@ -205,7 +208,7 @@ public record SupervisorOptions(String name, Map<String, ListenAddress> listener
          */
         public SupervisorOptions build() {
             return new SupervisorOptions(name, listeners, command, readiness, readyTimeout, drainTimeout,
-                    maxDrainingGenerations, pidFile, controlDirectory, backlog, shutdownDelay);
+                    maxDrainingGenerations, pidFile, controlDirectory, backlog, shutdownDelay, aotCache);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.baton.supervisor;
 
 import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.os.HeldSignals;
+import dev.baton.internal.service.AotCache;
 import dev.baton.internal.service.ExitDescription;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,7 @@ final class WorkerLauncher {
     private final ReadinessWatch readiness;
     private final CompletableFuture<String> stopRequested;
     private final OrphanSentinel sentinel;
+    private final Optional<AotCache> aotCache;
 
     /**
      * @param environment the supervisor's environment; workers get it without what describes the
@@ -72,6 +75,7 @@ final class WorkerLauncher {
         this.readiness = readiness;
         this.stopRequested = stopRequested;
         this.sentinel = sentinel;
+        this.aotCache = AotCache.of(options.aotCache(), environment);
     }
 
     /** Starts worker {@code generation} ({@code why} is logged) and waits as described above. */
@@ -82,9 +86,13 @@ final class WorkerLauncher {
         Path notifyPath = options.readiness() instanceof Readiness.Notify
                 ? controlDirectory.resolve(options.name() + ".worker-" + generation + ".notify")
                 : null;
+        // A Java worker records the AOT cache, or starts from it, as an in-process successor does.
+        AotCache.Prepared command = aotCache.map(cache -> cache.prepare(options.command(), logPrefix))
+                .orElse(new AotCache.Prepared(options.command(), AotCache.Use.NONE, pid -> {}));
         Worker worker;
         try {
-            worker = Worker.start(generation, options.command(), env, listeners, notifyPath, out, err, logPrefix);
+            worker = Worker.start(generation, command.command(), env, listeners, notifyPath, out, err, logPrefix);
+            command.started().accept(worker.pid());
         } catch (IOException e) {
             attempt.failure = "could not be started: " + e.getMessage();
             LOG.log(Level.ERROR, logPrefix + "worker " + generation + " " + attempt.failure);

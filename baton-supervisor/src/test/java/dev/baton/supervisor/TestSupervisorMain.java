@@ -8,7 +8,7 @@ import java.util.List;
  * Runs a supervisor in a process of its own, for the tests: what {@code baton run} does, without
  * picocli (baton-cli depends on this module, so its tests cannot). Arguments: {@code NAME=VALUE}
  * settings ({@code name}, {@code listen.<listener>}, {@code ready}, {@code ready-timeout},
- * {@code drain-timeout}, {@code max-draining}, {@code pidfile}), then {@code --}, then the command.
+ * {@code drain-timeout}, {@code max-draining}, {@code pidfile}, {@code aot-cache}), then {@code --}, then the command.
  * Exits 0 after a stop, 1 if the first worker failed (the message on standard error).
  */
 public final class TestSupervisorMain {
@@ -31,6 +31,7 @@ public final class TestSupervisorMain {
                 case "max-draining" -> options.withMaxDrainingGenerations(Integer.parseInt(value));
                 case "shutdown-delay" -> options.withShutdownDelay(SupervisorOptions.parseDuration(value));
                 case "pidfile" -> options.withPidFile(java.nio.file.Path.of(value));
+                case "aot-cache" -> options.toBuilder().aotCache(java.nio.file.Path.of(value)).build();
                 default -> {
                     if (!key.startsWith("listen.")) {
                         throw new IllegalArgumentException("unknown setting " + key);

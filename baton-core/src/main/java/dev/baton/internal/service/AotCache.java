@@ -109,6 +109,13 @@ public final class AotCache {
         if (!isJava(plain)) {
             return new Prepared(plain, Use.NONE, pid -> {});
         }
+        Optional<String> conflict = JavaLaunch.of(plain).options().stream().filter(AotCache::conflicts).findFirst();
+        if (conflict.isPresent()) {
+            LOG.log(Level.WARNING, logPrefix + "the AOT cache is not used: the command line sets " + conflict.get()
+                    + ", which the JVM refuses beside an AOT cache or recording (it would not start); drop it to "
+                    + "have Baton's cache");
+            return new Prepared(plain, Use.NONE, pid -> {});
+        }
         Optional<Path> classDirectory = JavaLaunch.of(plain).classDirectory();
         if (classDirectory.isPresent()) {
             LOG.log(Level.WARNING, logPrefix + "the AOT cache is not used: the class path holds the directory "
@@ -233,6 +240,33 @@ public final class AotCache {
         return !command.isEmpty() && Path.of(command.getFirst()).getFileName().toString().equals("java");
     }
 
+    /**
+     * Whether a JVM option of the command itself rules out Baton's cache: the JVM will not start with
+     * {@code -XX:AOTConfiguration} beside {@code -Xshare:*} or the CDS options, and the command's own AOT
+     * options are the user's choice.
+     */
+    private static boolean conflicts(String option) {
+        return option.startsWith("-Xshare:") || option.startsWith("-XX:SharedArchiveFile")
+                || option.startsWith("-XX:SharedClassListFile") || option.startsWith("-XX:+DumpLoadedClassList")
+                || option.startsWith("-XX:DumpLoadedClassList") || option.startsWith("-XX:AOT")
+                || option.startsWith("-XX:+AutoCreateSharedArchive");
+    }
+
+    /** {@code program} as the shell finds it: a bare name (a worker's {@code java}) on {@code $PATH}. */
+    private static Path executable(String program) {
+        if (program.contains("/")) {
+            return Path.of(program);
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String directory : path.split(":")) {
+            Path candidate = Path.of(directory.isEmpty() ? "." : directory, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return Path.of(program);
+    }
+
     /** The key: a digest of the JDK, the JVM options and every jar's path, size and modification time. */
     static String keyOf(List<String> command) throws IOException {
         MessageDigest digest;
@@ -241,7 +275,7 @@ public final class AotCache {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-        Path java = Path.of(command.getFirst()).toRealPath();
+        Path java = executable(command.getFirst()).toRealPath();
         update(digest, java.toString());
         Path release = java.getParent().getParent().resolve("release");
         if (Files.exists(release)) {

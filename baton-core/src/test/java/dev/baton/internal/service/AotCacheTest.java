@@ -157,6 +157,19 @@ class AotCacheTest {
     }
 
     @Test
+    void prepare_aCommandWithCdsOrItsOwnAotOptions_noCache_theJvmWouldRefuseToStart() {
+        for (String option : List.of("-Xshare:auto", "-Xshare:off", "-XX:SharedArchiveFile=app.jsa",
+                "-XX:AOTCache=own.aot", "-XX:+AutoCreateSharedArchive")) {
+            List<String> withOption = List.of(JAVA, option, "-jar", jar.toString());
+
+            AotCache.Prepared prepared = cache.prepare(withOption, "");
+
+            assertThat(prepared.use()).as(option).isEqualTo(AotCache.Use.NONE);
+            assertThat(prepared.command()).as(option).isEqualTo(withOption);
+        }
+    }
+
+    @Test
     void prepare_anEmptyRecording_recordsAgain() throws IOException {
         Path configuration = directory.resolve("aot").resolve(AotCache.keyOf(command) + ".aotconf");
         Files.createDirectories(configuration.getParent());
