@@ -95,6 +95,10 @@ final class UpgradeRun {
                     + elapsed.toMillis() + " ms; generation " + generation + " (pid " + pid + ") drains", List.of());
         }
         events.failed(settlement.reason());
+        if (prepared.use() == AotCache.Use.RECORD) {
+            String reason = settlement.reason();
+            aotCache.ifPresent(cache -> cache.recordingFailed(command, reason, logPrefix));
+        }
         boolean wasRunning = successor.isAlive();
         successor.stop(stopTimeout, logPrefix);
         String exit = wasRunning ? "; stopped it (" + successor.exitDescription() + ")" : "";

@@ -94,7 +94,7 @@ final class WorkerLauncher {
             worker = Worker.start(generation, command.command(), env, listeners, notifyPath, out, err, logPrefix);
             command.started().accept(worker.pid());
         } catch (IOException e) {
-            attempt.failure = "could not be started: " + e.getMessage();
+            attempt.failure = "could not be started: " + e.getMessage(); // not the cache's doing: nothing ran
             LOG.log(Level.ERROR, logPrefix + "worker " + generation + " " + attempt.failure);
             return attempt;
         }
@@ -108,6 +108,10 @@ final class WorkerLauncher {
         machine.settled(worker);
         if (attempt.failure != null) {
             LOG.log(Level.WARNING, logPrefix + worker.describe() + " " + attempt.failure);
+            if (command.use() == AotCache.Use.RECORD) {
+                String failure = attempt.failure;
+                aotCache.ifPresent(cache -> cache.recordingFailed(options.command(), failure, logPrefix));
+            }
             if (!worker.exit.isDone()) {
                 attempt.stoppedByUs = true;
                 retirement.stopUnready(worker, Retirement.STOP_GRACE);

@@ -136,8 +136,8 @@ public final class AotCache {
             }
             Path failed = directory.resolve(name + ".failed");
             if (Files.exists(failed)) {
-                LOG.log(Level.WARNING, logPrefix + "the last assembly of the AOT cache " + cache + " failed (see "
-                        + directory.resolve(name + ".log") + "); successors start without a cache until the jars, the "
+                LOG.log(Level.WARNING, logPrefix + "the AOT cache " + cache + " was given up: "
+                        + Files.readString(failed).strip() + "; successors start without a cache until the jars, the "
                         + "JDK or the JVM options change (or " + failed + " is removed)");
                 return new Prepared(plain, Use.NONE, pid -> {});
             }
@@ -171,6 +171,28 @@ public final class AotCache {
             LOG.log(Level.WARNING, logPrefix + "the AOT cache in " + directory + " is not usable (" + e
                     + "); the successor starts without it");
             return new Prepared(plain, Use.NONE, pid -> {});
+        }
+    }
+
+    /**
+     * A successor that was recording for {@code command} failed before it was ready: the cache of that key
+     * is given up ({@code <key>.failed}, holding {@code reason}), so that the next upgrades start plain
+     * instead of recording again. A JVM that cannot start in record mode says nothing (the recording hides
+     * its output), so a retry would fail the same way at every upgrade; a failure of the application's own
+     * costs only the cache, until the jars, the JDK or the options change or the file is removed.
+     */
+    public void recordingFailed(List<String> command, String reason, String logPrefix) {
+        List<String> plain = withoutFlags(command);
+        try {
+            String name = keyOf(plain);
+            Path failed = directory.resolve(name + ".failed");
+            Files.writeString(failed, "the recording successor " + reason + "\n");
+            Files.deleteIfExists(directory.resolve(name + ".recorder"));
+            Files.deleteIfExists(directory.resolve(name + ".aotconf"));
+            LOG.log(Level.WARNING, logPrefix + "the successor that recorded the AOT cache failed; later successors "
+                    + "start without a cache (remove " + failed + " to record again)");
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot mark the AOT cache in " + directory + " as failed: " + e);
         }
     }
 
@@ -318,11 +340,12 @@ public final class AotCache {
         // the cache file, and a file truncated or rewritten under them ends them with SIGBUS.
         Path partial = cache.resolveSibling(cache.getFileName() + ".partial");
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
-                "partial=$1 cache=$2 configuration=$3 failed=$4; shift 4; \"$@\" && mv -f -- \"$partial\" \"$cache\"; "
+                "partial=$1 cache=$2 configuration=$3 failed=$4 log=$5; shift 5; \"$@\" && mv -f -- \"$partial\" \"$cache\"; "
                         + "status=$?; rm -f -- \"$partial\" \"$configuration\"; "
-                        + "[ $status -eq 0 ] || echo \"$status\" > \"$failed\"; exit $status",
+                        + "[ $status -eq 0 ] || echo \"its assembly exited with status $status (see $log)\" > \"$failed\"; "
+                        + "exit $status",
                 "baton-aot-assembly", partial.toString(), cache.toString(), configuration.toString(),
-                failed.toString()));
+                failed.toString(), log.toString()));
         command.add(plain.getFirst());
         command.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + configuration,
                 "-XX:AOTCache=" + partial));

@@ -170,6 +170,20 @@ class AotCacheTest {
     }
 
     @Test
+    void recordingFailed_theNextSuccessorsStartPlain_notRecordingAgain() throws IOException {
+        AotCache.Prepared recording = cache.prepare(command, "");
+        assertThat(recording.use()).isEqualTo(AotCache.Use.RECORD);
+
+        cache.recordingFailed(recording.command(), "exited with status 1 before it was ready", "");
+
+        AotCache.Prepared next = cache.prepare(recording.command(), "");
+        assertThat(next.use()).isEqualTo(AotCache.Use.NONE);
+        assertThat(next.command()).isEqualTo(command);
+        assertThat(directory.resolve("aot").resolve(AotCache.keyOf(command) + ".failed"))
+                .content().contains("exited with status 1 before it was ready");
+    }
+
+    @Test
     void prepare_anEmptyRecording_recordsAgain() throws IOException {
         Path configuration = directory.resolve("aot").resolve(AotCache.keyOf(command) + ".aotconf");
         Files.createDirectories(configuration.getParent());
