@@ -11,10 +11,12 @@
  *   ├─ SupervisorMachine   the state and every transition      (its monitor: the one lock)
  *   │   ├─ RestartBackoff  100 ms .. 10 s, reset after 30 s     (guarded by the machine)
  *   │   └─ SupervisorRefusals  which shared refusal each state gives
- *   ├─ WorkerLauncher      start a Worker, wait for readiness  (caller's thread)
+ *   ├─ WorkerLauncher      start a Worker (from the AOT cache if set), wait for readiness (caller's thread)
  *   │   └─ ReadinessWatch  notify / tcp probe / delay
  *   ├─ CrashRestarts       a restart once the backoff is over  (baton-restart thread)
  *   ├─ Retirement          SIGTERM, drain timeout, SIGKILL, the draining cap
+ *   ├─ ShutdownDelay       a final stop's delay before SIGTERM (cut short by a second stop)
+ *   ├─ DescriptorStore     the listeners kept in systemd's fd store (FDSTORE=1), where the unit has one
  *   ├─ SelfUpgrade         old image: carry state, execve      (baton-upgrade-supervisor thread)
  *   ├─ TakeOver            new image: read SupervisorState, re-attach workers
  *   ├─ SupervisorControl   the ControlledService: control socket, signals (control server's threads)
