@@ -10,6 +10,7 @@ import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Signals;
 import dev.baton.internal.protocol.Message.ProcessInfo;
 import dev.baton.internal.service.AotCache;
+import dev.baton.internal.service.DescriptorStore;
 import dev.baton.internal.service.PidFile;
 import dev.baton.internal.service.ServiceSignals;
 import dev.baton.internal.service.SupervisorWatch;
@@ -203,6 +204,10 @@ final class Lifecycle implements ControlledService {
         }
         if (start instanceof StartMode.SupervisedWorker) {
             notifier.send(STOP_NOTICE_REQUEST); // before READY=1: the supervisor knows it before it serves
+        } else { // what this generation bound (inherited listeners were stored by whoever bound them)
+            DescriptorStore.keep(listeners.active().stream().filter(listener -> !listener.inherited())
+                    .map(listener -> new DescriptorStore.Bound(listener.name(), listener.descriptor())).toList(),
+                    notifier, host.environment().variables(), logPrefix);
         }
         notifier.ready(pid, "serving generation " + generation);
         oldGenerations.enforce(options.maxDrainingGenerations(), logPrefix);

@@ -9,6 +9,7 @@ import dev.baton.internal.os.Availability;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.HeldSignals;
 import dev.baton.internal.protocol.Message;
+import dev.baton.internal.service.DescriptorStore;
 import dev.baton.internal.service.PidFile;
 import dev.baton.internal.service.ServiceSignals;
 import dev.baton.internal.service.SystemdNotifier;
@@ -128,7 +129,9 @@ public final class Supervisor {
                 Map.copyOf(environment), out, err, logPrefix);
         this.systemd = SystemdNotifier.fromEnvironment(environment, logPrefix);
         if (!upgradedInPlace) {
-            DescriptorStore.keep(listeners, systemd, environment, logPrefix);
+            DescriptorStore.keep(listeners.all().stream().filter(listener -> !listener.activated())
+                    .map(listener -> new DescriptorStore.Bound(listener.name(), listener.fd())).toList(),
+                    systemd, environment, logPrefix);
         }
         if (pidFile != null) {
             pidFile.write(pid);

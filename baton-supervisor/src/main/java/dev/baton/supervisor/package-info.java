@@ -16,7 +16,7 @@
  *   ├─ CrashRestarts       a restart once the backoff is over  (baton-restart thread)
  *   ├─ Retirement          SIGTERM, drain timeout, SIGKILL, the draining cap
  *   ├─ ShutdownDelay       a final stop's delay before SIGTERM (cut short by a second stop)
- *   ├─ DescriptorStore     the listeners kept in systemd's fd store (FDSTORE=1), where the unit has one
+ *   ├─ (core's DescriptorStore: the listeners kept in systemd's fd store, where the unit has one)
  *   ├─ SelfUpgrade         old image: carry state, execve      (baton-upgrade-supervisor thread)
  *   ├─ TakeOver            new image: read SupervisorState, re-attach workers
  *   ├─ SupervisorControl   the ControlledService: control socket, signals (control server's threads)

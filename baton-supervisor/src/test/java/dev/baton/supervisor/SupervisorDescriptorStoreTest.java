@@ -7,6 +7,7 @@ import dev.baton.internal.os.ChildProcesses;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Processes;
 import dev.baton.internal.os.Spawn;
+import dev.baton.internal.service.DescriptorStore;
 import dev.baton.testing.SystemdNotifySocket;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,8 +1,7 @@
-package dev.baton.supervisor;
+package dev.baton.internal.service;
 
 import dev.baton.internal.os.Sockets;
 import dev.baton.internal.os.SystemCallException;
-import dev.baton.internal.service.SystemdNotifier;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -10,10 +9,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Keeps the listeners this supervisor bound in systemd's file descriptor store, so that a supervisor
- * killed and restarted by systemd ({@code Restart=always}) gets the same sockets back in
- * {@code LISTEN_FDS}: connections queue in them meanwhile instead of being refused, and the restarted
- * supervisor never meets "address in use".
+ * Keeps the listeners a process bound in systemd's file descriptor store, so that a service killed and
+ * restarted by systemd ({@code Restart=always}) gets the same sockets back in {@code LISTEN_FDS}:
+ * connections queue in them meanwhile instead of being refused, and the restart never meets "address in
+ * use". Used by a cold-started generation and by the supervisor, for what they bound themselves.
  *
  * <p>Only where the unit asks for it: systemd 254 and later set {@code $FDSTORE} to the unit's
  * {@code FileDescriptorStoreMax=} when it is above 0 (on an older systemd, set it in the unit with
@@ -21,33 +20,34 @@ import java.util.Map;
  * sent. Listeners systemd passed in are in its hands already; Unix-socket listeners are not stored,
  * since a final stop removes their socket file.
  */
-final class DescriptorStore {
+public final class DescriptorStore {
 
     /** The variable systemd sets to the unit's {@code FileDescriptorStoreMax=}. */
-    static final String VARIABLE = "FDSTORE";
+    public static final String VARIABLE = "FDSTORE";
 
-    private static final Logger LOG = System.getLogger("dev.baton.supervisor");
+    /** A listener this process bound: its name (the {@code FDNAME}) and descriptor. */
+    public record Bound(String name, int fd) {}
+
+    private static final Logger LOG = System.getLogger("dev.baton");
 
     private DescriptorStore() {}
 
-    /** Stores what it should of {@code listeners}; logs what it did and, under systemd without a store, how to have one. */
-    static void keep(SupervisedListeners listeners, SystemdNotifier systemd, Map<String, String> environment,
+    /** Stores what it should of {@code bound}; logs what it did and, under systemd without a store, how to have one. */
+    public static void keep(List<Bound> bound, SystemdNotifier systemd, Map<String, String> environment,
             String logPrefix) {
-        if (!systemd.enabled()) {
+        List<Bound> internet = bound.stream().filter(listener -> isInternet(listener.fd())).toList();
+        if (!systemd.enabled() || internet.isEmpty()) {
             return;
         }
         int room = room(environment.get(VARIABLE));
         if (room <= 0) {
             LOG.log(Level.INFO, logPrefix + "systemd's file descriptor store is off for this unit: with "
-                    + "FileDescriptorStoreMax=" + Math.max(1, listeners.all().size()) + " in it, a supervisor "
-                    + "restarted after a crash takes its listening sockets back and refuses no connection");
+                    + "FileDescriptorStoreMax=" + internet.size() + " in it, a restart after a crash takes the "
+                    + "listening sockets back and refuses no connection");
             return;
         }
         List<String> stored = new ArrayList<>();
-        for (SupervisedListeners.Bound listener : listeners.all()) {
-            if (listener.activated() || !isInternet(listener.fd())) {
-                continue;
-            }
+        for (Bound listener : internet) {
             if (stored.size() == room) {
                 LOG.log(Level.WARNING, logPrefix + "systemd's file descriptor store holds " + room + " (FDSTORE="
                         + room + "): listener " + listener.name() + " is not kept; raise FileDescriptorStoreMax=");
