@@ -16,109 +16,43 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The sample jar, run with {@code java -jar} on Tomcat, on Jetty and on Reactor Netty (WebFlux), upgraded in place: no failed
  * request under load, requests in flight finish on the old generation, a broken successor is rolled back.
+ *
+ * <p>A JVM start is what these tests cost, so one running app per server serves every case in turn: each case
+ * starts from whichever generation serves then, with the config file emptied.
  */
 @Timeout(600)
 class SpringUpgradeIT {
 
-    @TempDir
-    Path directory;
+    @Nested
+    class OnTomcat extends OneAppPerServer {
 
-    @ParameterizedTest
-    @ValueSource(strings = {"tomcat", "jetty", "webflux"})
-    void upgrade_threeSighupsUnderLoad_noFailedRequestAndAnswersFromEveryGeneration(String server) throws Exception {
-        try (SampleApp app = SampleApp.start(directory, server, "")) {
-            List<Long> generations = new ArrayList<>(List.of(app.servingPid()));
-            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), app.port());
-            try (LoadRun keepAlive = LoadGenerator.start(load(target, 8, ConnectionMode.KEEP_ALIVE));
-                    LoadRun perRequest = LoadGenerator.start(load(target, 2, ConnectionMode.NEW_CONNECTION))) {
-                for (int upgrade = 1; upgrade <= 3; upgrade++) {
-                    long previous = generations.getLast();
-                    generations.add(app.upgradeWithSighup());
-                    app.awaitExit(previous);
-                }
-                long before = keepAlive.snapshot().successes();
-                await().atMost(Duration.ofSeconds(30)).until(() -> keepAlive.snapshot().successes() > before + 100);
-                LoadReport kept = keepAlive.stop();
-                LoadReport fresh = perRequest.stop();
-                app.recordPids(kept);
-                app.recordPids(fresh);
-                assertThat(kept.failures()).as("keep-alive load on %s:\n%s%s", server, kept.toTable(), app.logTail())
-                        .isZero();
-                assertThat(fresh.failures()).as("new-connection load on %s:\n%s%s", server, fresh.toTable(),
-                        app.logTail()).isZero();
-                assertThat(kept.pids().keySet()).as("pids that answered the keep-alive load").containsAll(generations);
-                assertThat(fresh.pids().keySet()).as("pids that answered the new-connection load")
-                        .containsAll(generations);
-            }
+        OnTomcat() {
+            super("tomcat");
         }
-    }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"tomcat", "jetty", "webflux"})
-    void upgrade_slowRequestsInFlight_finishOnTheOldPid(String server) throws Exception {
-        try (SampleApp app = SampleApp.start(directory, server, "")) {
-            long old = app.servingPid();
-            try (Http threeSeconds = new Http(app.port()); Http throughTheDrain = new Http(app.port())) {
-                threeSeconds.write("/sleep?ms=3000");
-                throughTheDrain.write("/sleep?ms=25000");
-                awaitRead(app, threeSeconds);
-                awaitRead(app, throughTheDrain);
-                app.kill("HUP", old);
-                Http.Answer short3 = threeSeconds.read();
-                long successor = app.awaitServingOtherThan(old);
-                Http.Answer longOne = throughTheDrain.read();
-                assertThat(short3.status()).isEqualTo(200);
-                assertThat(short3.pid()).as("the 3 s request's answer: %s", short3).isEqualTo(old);
-                assertThat(longOne.status()).isEqualTo(200);
-                assertThat(longOne.pid()).as("the request in flight through the drain: %s", longOne).isEqualTo(old);
-                assertConnectionClosesCleanly(throughTheDrain, longOne, old);
-                assertThat(Http.get(app.port(), "/").pid()).isEqualTo(successor);
-                app.awaitExit(old);
-            }
-        }
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"tomcat", "jetty", "webflux"})
-    void upgrade_successorContextFails_rolledBackWithItsMessageAndTheOldOneServes(String server) throws Exception {
-        try (SampleApp app = SampleApp.start(directory, server, "")) {
-            long old = app.servingPid();
-            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), app.port());
-            try (LoadRun keepAlive = LoadGenerator.start(load(target, 4, ConnectionMode.KEEP_ALIVE))) {
-                app.writeConfig("sample.fail-on-start=true\n");
-                UpgradeResult failed = app.reload();
-                assertThat(failed.succeeded()).as("%s", failed).isFalse();
-                assertThat(String.join("\n", failed.lastOutput()))
-                        .contains("sample.fail-on-start is set: this generation refuses to start");
-                assertThat(Http.get(app.port(), "/").pid()).isEqualTo(old);
-                app.writeConfig("");
-                UpgradeResult next = app.reload();
-                assertThat(next.succeeded()).as("the next attempt: %s%s", next, app.logTail()).isTrue();
-                app.awaitExit(old);
-                LoadReport report = keepAlive.stop();
-                app.recordPids(report);
-                assertThat(report.failures()).as("%s%s", report.toTable(), app.logTail()).isZero();
-                assertThat(report.pids().keySet()).contains(old, next.successorPid());
-            }
-        }
-    }
-
-    @Test
-    void upgrade_successorStoppedBeforeReady_reportSaysWhereItsStartWas() throws Exception {
-        try (SampleApp app = SampleApp.start(directory, "tomcat", "")) {
+        @Test
+        @Order(4)
+        void upgrade_successorStoppedBeforeReady_reportSaysWhereItsStartWas() throws Exception {
             long old = app.servingPid();
             app.writeConfig("sample.warm-up=10m\n");
             CompletableFuture<UpgradeResult> reload = CompletableFuture.supplyAsync(() -> {
@@ -144,6 +78,130 @@ class SpringUpgradeIT {
         }
     }
 
+    @Nested
+    class OnJetty extends OneAppPerServer {
+
+        OnJetty() {
+            super("jetty");
+        }
+    }
+
+    @Nested
+    class OnWebFlux extends OneAppPerServer {
+
+        OnWebFlux() {
+            super("webflux");
+        }
+    }
+
+    /** The cases every server passes, in order, on one app started before the first. */
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    abstract class OneAppPerServer {
+
+        private final String server;
+        SampleApp app;
+
+        OneAppPerServer(String server) {
+            this.server = server;
+        }
+
+        @BeforeAll
+        void startTheApp(@TempDir Path directory) throws IOException {
+            // Idle kept-alive connections stay open for 10 s of a drain, so the slow case can send on one in time.
+            app = SampleApp.start(directory, server, "", "--baton.idle-grace=10s");
+        }
+
+        @AfterAll
+        void stopTheApp() {
+            if (app != null) {
+                app.close();
+            }
+        }
+
+        @BeforeEach
+        void servingWithAnEmptyConfig() throws IOException {
+            app.writeConfig("");
+            app.servingPid();
+        }
+
+        @Test
+        @Order(1)
+        void upgrade_threeSighupsUnderLoad_noFailedRequestAndAnswersFromEveryGeneration() throws Exception {
+            List<Long> generations = new ArrayList<>(List.of(app.servingPid()));
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), app.port());
+            try (LoadRun keepAlive = LoadGenerator.start(load(target, 8, ConnectionMode.KEEP_ALIVE));
+                    LoadRun perRequest = LoadGenerator.start(load(target, 2, ConnectionMode.NEW_CONNECTION))) {
+                for (int upgrade = 1; upgrade <= 3; upgrade++) {
+                    long previous = generations.getLast();
+                    generations.add(app.upgradeWithSighup());
+                    app.awaitExit(previous);
+                }
+                awaitAnswersFrom(generations.size(), keepAlive, perRequest); // the last generation too
+                LoadReport kept = keepAlive.stop();
+                LoadReport fresh = perRequest.stop();
+                app.recordPids(kept);
+                app.recordPids(fresh);
+                assertThat(kept.failures()).as("keep-alive load on %s:\n%s%s", server, kept.toTable(), app.logTail())
+                        .isZero();
+                assertThat(fresh.failures()).as("new-connection load on %s:\n%s%s", server, fresh.toTable(),
+                        app.logTail()).isZero();
+                assertThat(kept.pids().keySet()).as("pids that answered the keep-alive load").containsAll(generations);
+                assertThat(fresh.pids().keySet()).as("pids that answered the new-connection load")
+                        .containsAll(generations);
+            }
+        }
+
+        @Test
+        @Order(2)
+        void upgrade_slowRequestsInFlight_finishOnTheOldPid() throws Exception {
+            long old = app.servingPid();
+            try (Http threeSeconds = new Http(app.port()); Http keptAlive = new Http(app.port())) {
+                assertThat(keptAlive.send("/").pid()).as("a kept-alive connection to the old generation").isEqualTo(old);
+                threeSeconds.write("/sleep?ms=3000");
+                awaitRead(app, threeSeconds);
+                app.kill("HUP", old);
+                Http.Answer short3 = threeSeconds.read();
+                long successor = app.awaitServingOtherThan(old);
+                // The successor serves: the old one is on probation (1 s), then drains. A request sent now on the
+                // kept-alive connection (idle, within the idle grace) is in flight as its drain begins or
+                // arrives during it: either way the old one answers it, then closes the connection.
+                Http.Answer duringTheDrain = keptAlive.send("/sleep?ms=3000");
+                assertThat(short3.status()).isEqualTo(200);
+                assertThat(short3.pid()).as("the 3 s request's answer: %s", short3).isEqualTo(old);
+                assertThat(duringTheDrain.status()).as("%s", duringTheDrain).isEqualTo(200);
+                assertThat(duringTheDrain.pid()).as("the request through the drain: %s", duringTheDrain).isEqualTo(old);
+                assertConnectionClosesCleanly(keptAlive, duringTheDrain, old);
+                assertThat(Http.get(app.port(), "/").pid()).isEqualTo(successor);
+                app.awaitExit(old);
+            }
+        }
+
+        @Test
+        @Order(3)
+        void upgrade_successorContextFails_rolledBackWithItsMessageAndTheOldOneServes() throws Exception {
+            long old = app.servingPid();
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), app.port());
+            try (LoadRun keepAlive = LoadGenerator.start(load(target, 4, ConnectionMode.KEEP_ALIVE))) {
+                app.writeConfig("sample.fail-on-start=true\n");
+                UpgradeResult failed = app.reload();
+                assertThat(failed.succeeded()).as("%s", failed).isFalse();
+                assertThat(String.join("\n", failed.lastOutput()))
+                        .contains("sample.fail-on-start is set: this generation refuses to start");
+                assertThat(Http.get(app.port(), "/").pid()).isEqualTo(old);
+                app.writeConfig("");
+                UpgradeResult next = app.reload();
+                assertThat(next.succeeded()).as("the next attempt: %s%s", next, app.logTail()).isTrue();
+                app.awaitExit(old);
+                awaitAnswersFrom(2, keepAlive);
+                LoadReport report = keepAlive.stop();
+                app.recordPids(report);
+                assertThat(report.failures()).as("%s%s", report.toTable(), app.logTail()).isZero();
+                assertThat(report.pids().keySet()).contains(old, next.successorPid());
+            }
+        }
+    }
+
     /**
      * The connection of a response answered while draining closes without a failed request: Jetty puts
      * {@code Connection: close} on it; Tomcat, on which Spring MVC commits the response before the valve
@@ -158,6 +216,12 @@ class SpringUpgradeIT {
             assertThat(next.closes()).as("answered with Connection: close: %s", next).isTrue();
         }
         assertThat(connection.closedByServer()).isTrue();
+    }
+
+    /** Waits until each load has had answers from {@code pids} processes. */
+    static void awaitAnswersFrom(int pids, LoadRun... loads) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Arrays.stream(loads).allMatch(load -> load.snapshot().distinctPids() >= pids));
     }
 
     static LoadOptions load(InetSocketAddress target, int connections, ConnectionMode mode) {

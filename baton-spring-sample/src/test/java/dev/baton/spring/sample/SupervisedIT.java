@@ -72,7 +72,11 @@ class SupervisedIT {
                     UpgradeResult result = baton.reload(Duration.ofSeconds(90));
                     assertThat(result.succeeded()).as("reload %d: %s\n%s", reload, result, Files.readString(log)).isTrue();
                 }
-                Thread.sleep(1000);
+                long kept0 = keepAlive.snapshot().successes();
+                long fresh0 = fresh.snapshot().successes();
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)) // the last worker answers
+                        .until(() -> keepAlive.snapshot().successes() > kept0 + 200
+                                && fresh.snapshot().successes() > fresh0 + 50);
                 supervisor.descendants().forEach(workers::add);
                 LoadReport kept = keepAlive.stop();
                 LoadReport perRequest = fresh.stop();
