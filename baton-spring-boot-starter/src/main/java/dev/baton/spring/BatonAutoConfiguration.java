@@ -45,8 +45,8 @@ public class BatonAutoConfiguration {
                     + " in the jar's manifest (see the sample's pom); or set baton.enabled=false.", e);
         } catch (IOException e) {
             throw new BatonStartException("Baton cannot start service '" + properties.getName() + "': "
-                    + e.getMessage(), "Stop the other instance of the service, or give this one another"
-                    + " baton.name; check baton.pidfile and baton.control-directory.", e);
+                    + e.getMessage(), "Do what the description says. If another instance of the service runs, stop"
+                    + " it or give this one another baton.name; check baton.pidfile and baton.control-directory.", e);
         }
     }
 
