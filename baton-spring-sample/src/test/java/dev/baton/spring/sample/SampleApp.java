@@ -60,8 +60,10 @@ final class SampleApp implements AutoCloseable {
         this.port = freePort();
         this.control = BatonControl.at(controlDirectory.resolve(name + ".sock"));
         Files.writeString(config, configText, StandardCharsets.UTF_8);
+        // C1 only and the serial collector: a JVM start is what the tests wait for, on 2 cores (successors
+        // run the same command line, so they start the same way).
         List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xshare:auto", "-XX:TieredStopAtLevel=1",
-                "-jar", jar().toString(),
+                "-XX:+UseSerialGC", "-jar", jar().toString(),
                 "--server.port=" + port, "--server.address=127.0.0.1", "--baton.name=" + name,
                 "--baton.pidfile=" + pidFile, "--spring.config.additional-location=optional:file:" + config,
                 "--spring.main.banner-mode=off"));
