@@ -4,13 +4,9 @@ import dev.baton.internal.os.CpuPriority;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -274,58 +270,9 @@ public final class AotCache {
                 || option.startsWith("-XX:+AutoCreateSharedArchive");
     }
 
-    /** {@code program} as the shell finds it: a bare name (a worker's {@code java}) on {@code $PATH}. */
-    private static Path executable(String program) {
-        if (program.contains("/")) {
-            return Path.of(program);
-        }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String directory : path.split(":")) {
-            Path candidate = Path.of(directory.isEmpty() ? "." : directory, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of(program);
-    }
-
-    /** The key: a digest of the JDK, the JVM options and every jar's path, size and modification time. */
+    /** The key of {@code command}'s cache; see {@link AotCacheKey}. */
     static String keyOf(List<String> command) throws IOException {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        Path java = executable(command.getFirst()).toRealPath();
-        update(digest, java.toString());
-        Path release = java.getParent().getParent().resolve("release");
-        if (Files.exists(release)) {
-            digest.update(Files.readAllBytes(release));
-        }
-        Path modules = java.getParent().getParent().resolve("lib/modules");
-        if (Files.exists(modules)) {
-            update(digest, Files.size(modules) + "@" + Files.getLastModifiedTime(modules).toMillis());
-        }
-        JavaLaunch launch = JavaLaunch.of(command);
-        for (String option : launch.options()) {
-            update(digest, option);
-        }
-        List<Path> jars = launch.jars();
-        for (Path jar : jars) {
-            update(digest, jar.toString());
-            if (Files.isRegularFile(jar)) {
-                update(digest, Files.size(jar) + "@" + Files.getLastModifiedTime(jar).toMillis());
-            }
-        }
-        String jarName = launch.mainJar().map(jar -> jar.getFileName().toString().replaceAll("\\.jar$", ""))
-                .orElse("java");
-        return jarName.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + HexFormat.of().formatHex(digest.digest(), 0, 8);
-    }
-
-    private static void update(MessageDigest digest, String text) {
-        digest.update(text.getBytes(StandardCharsets.UTF_8));
-        digest.update((byte) 0);
+        return AotCacheKey.of(command);
     }
 
     /**
