@@ -21,13 +21,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The same load across the same restart, side by side: plain Spring Boot with its graceful shutdown
  * ({@code server.shutdown=graceful}: SIGTERM, then start the new version once the old one exited) and
  * the starter (SIGHUP). Each restart has a 3-second request in flight, so that Spring's graceful phase
  * lasts while kept-alive clients go on sending. The figures are printed (in the test's output file).
+ *
+ * <p>{@code ./test} compares on Tomcat, Boot's default, to keep the suite short (the starter's side on Jetty and
+ * WebFlux is SpringUpgradeIT's); every server, as in bench/RESULTS.md:
+ * {@code ./mvnw -pl baton-spring-sample -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dit.test=GracefulShutdownComparisonIT -Dbaton.comparison.servers=tomcat,jetty,webflux}.
  */
 @Timeout(600)
 class GracefulShutdownComparisonIT {
@@ -35,8 +40,13 @@ class GracefulShutdownComparisonIT {
     @TempDir
     Path directory;
 
+    /** The servers compared: {@code -Dbaton.comparison.servers=tomcat,jetty,webflux}, Tomcat alone by default. */
+    static List<String> servers() {
+        return List.of(System.getProperty("baton.comparison.servers", "tomcat").split(","));
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {"tomcat", "jetty", "webflux"})
+    @MethodSource("servers")
     void restart_plainGracefulShutdownFailsRequests_batonFailsNone(String server) throws Exception {
         LoadReport[] plain = plainStopThenStart(server);
         LoadReport[] baton = batonUpgrade(server);
