@@ -58,8 +58,7 @@ final class UpgradeRun {
     UpgradeResult run(PendingUpgrade upgrade) {
         BatonEvents.Upgrade events = BatonEvents.upgradeBegins(generation, pid, upgrade.generation);
         Successor successor;
-        AotCache.Prepared prepared = aotCache.map(cache -> cache.prepare(command, logPrefix))
-                .orElse(new AotCache.Prepared(AotCache.withoutFlags(command), AotCache.Use.NONE, started -> {}));
+        AotCache.Prepared prepared = AotCache.prepare(aotCache, command, logPrefix);
         Map<String, String> add = new HashMap<>(StartPriority.forSuccessor(environment, logPrefix));
         add.putAll(successorVariables());
         try {
@@ -95,10 +94,7 @@ final class UpgradeRun {
                     + elapsed.toMillis() + " ms; generation " + generation + " (pid " + pid + ") drains", List.of());
         }
         events.failed(settlement.reason());
-        if (prepared.use() == AotCache.Use.RECORD) {
-            String reason = settlement.reason();
-            aotCache.ifPresent(cache -> cache.recordingFailed(command, reason, logPrefix));
-        }
+        prepared.failedBeforeReady().accept(settlement.reason());
         boolean wasRunning = successor.isAlive();
         successor.stop(stopTimeout, logPrefix);
         String exit = wasRunning ? "; stopped it (" + successor.exitDescription() + ")" : "";

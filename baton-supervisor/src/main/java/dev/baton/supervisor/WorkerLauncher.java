@@ -87,8 +87,7 @@ final class WorkerLauncher {
                 ? controlDirectory.resolve(options.name() + ".worker-" + generation + ".notify")
                 : null;
         // A Java worker records the AOT cache, or starts from it, as an in-process successor does.
-        AotCache.Prepared command = aotCache.map(cache -> cache.prepare(options.command(), logPrefix))
-                .orElse(new AotCache.Prepared(options.command(), AotCache.Use.NONE, pid -> {}));
+        AotCache.Prepared command = AotCache.prepare(aotCache, options.command(), logPrefix);
         Worker worker;
         try {
             worker = Worker.start(generation, command.command(), env, listeners, notifyPath, out, err, logPrefix);
@@ -108,10 +107,7 @@ final class WorkerLauncher {
         machine.settled(worker);
         if (attempt.failure != null) {
             LOG.log(Level.WARNING, logPrefix + worker.describe() + " " + attempt.failure);
-            if (command.use() == AotCache.Use.RECORD) {
-                String failure = attempt.failure;
-                aotCache.ifPresent(cache -> cache.recordingFailed(options.command(), failure, logPrefix));
-            }
+            command.failedBeforeReady().accept(attempt.failure);
             if (!worker.exit.isDone()) {
                 attempt.stoppedByUs = true;
                 retirement.stopUnready(worker, Retirement.STOP_GRACE);

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -56,8 +57,25 @@ public final class AotCache {
      * @param command what to run
      * @param use how it uses the cache
      * @param started to call with the successor's pid once it runs (a recorder is remembered by it)
+     * @param failedBeforeReady to call with the reason if the successor failed before it was ready (a
+     *     recorder's failure gives the cache of its key up: {@link #recordingFailed})
      */
-    public record Prepared(List<String> command, Use use, LongConsumer started) {}
+    public record Prepared(List<String> command, Use use, LongConsumer started, Consumer<String> failedBeforeReady) {
+
+        /** {@code command} as it is, without a cache. */
+        static Prepared plain(List<String> command) {
+            return new Prepared(command, Use.NONE, pid -> {}, reason -> {});
+        }
+
+        private static Prepared of(List<String> command, Use use) {
+            return new Prepared(command, use, pid -> {}, reason -> {});
+        }
+    }
+
+    /** What to start for {@code command}: with {@code cache} if there is one, else the command without Baton's flags. */
+    public static Prepared prepare(Optional<AotCache> cache, List<String> command, String logPrefix) {
+        return cache.map(aot -> aot.prepare(command, logPrefix)).orElse(Prepared.plain(withoutFlags(command)));
+    }
 
     /** Where the JVM takes options from besides its command line. */
     private static final List<String> OPTION_VARIABLES = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
@@ -103,21 +121,22 @@ public final class AotCache {
     public Prepared prepare(List<String> command, String logPrefix) {
         List<String> plain = withoutFlags(command);
         if (!isJava(plain)) {
-            return new Prepared(plain, Use.NONE, pid -> {});
+            return Prepared.plain(plain);
         }
-        Optional<String> conflict = JavaLaunch.of(plain).options().stream().filter(AotCache::conflicts).findFirst();
+        JavaLaunch launch = JavaLaunch.of(plain);
+        Optional<String> conflict = launch.options().stream().filter(AotCache::conflicts).findFirst();
         if (conflict.isPresent()) {
             LOG.log(Level.WARNING, logPrefix + "the AOT cache is not used: the command line sets " + conflict.get()
                     + ", which the JVM refuses beside an AOT cache or recording (it would not start); drop it to "
                     + "have Baton's cache");
-            return new Prepared(plain, Use.NONE, pid -> {});
+            return Prepared.plain(plain);
         }
-        Optional<Path> classDirectory = JavaLaunch.of(plain).classDirectory();
+        Optional<Path> classDirectory = launch.classDirectory();
         if (classDirectory.isPresent()) {
             LOG.log(Level.WARNING, logPrefix + "the AOT cache is not used: the class path holds the directory "
                     + classDirectory.get() + ", and the JDK caches classes from jar files only (a recording would "
                     + "fail at exit); run the application from jars to use it");
-            return new Prepared(plain, Use.NONE, pid -> {});
+            return Prepared.plain(plain);
         }
         try {
             Files.createDirectories(directory);
@@ -128,21 +147,21 @@ public final class AotCache {
             Path recorder = directory.resolve(name + ".recorder");
             Path assembler = directory.resolve(name + ".assembler");
             if (runs(assembler)) {
-                return new Prepared(plain, Use.ASSEMBLING, pid -> {});
+                return Prepared.of(plain, Use.ASSEMBLING);
             }
             Path failed = directory.resolve(name + ".failed");
             if (Files.exists(failed)) {
                 LOG.log(Level.WARNING, logPrefix + "the AOT cache " + cache + " was given up: "
                         + Files.readString(failed).strip() + "; successors start without a cache until the jars, the "
                         + "JDK or the JVM options change (or " + failed + " is removed)");
-                return new Prepared(plain, Use.NONE, pid -> {});
+                return Prepared.plain(plain);
             }
             if (Files.exists(cache)) {
                 Files.deleteIfExists(configuration);
-                return new Prepared(withFlags(plain, List.of("-XX:AOTCache=" + cache)), Use.CACHE, pid -> {});
+                return Prepared.of(withFlags(plain, List.of("-XX:AOTCache=" + cache)), Use.CACHE);
             }
             if (runs(recorder)) {
-                return new Prepared(plain, Use.NONE, pid -> {});
+                return Prepared.plain(plain);
             }
             if (Files.exists(configuration) && Files.size(configuration) == 0) {
                 Files.delete(configuration); // a recording the JVM gave up on: record again
@@ -151,22 +170,23 @@ public final class AotCache {
             }
             if (Files.exists(configuration)) {
                 assemble(plain, configuration, cache, assembler, failed, directory.resolve(name + ".log"), logPrefix);
-                return new Prepared(plain, Use.ASSEMBLING, pid -> {});
+                return Prepared.of(plain, Use.ASSEMBLING);
             }
-            if (flightRecordingAsked || asksForFlightRecording(String.join(" ", plain))) {
+            if (flightRecordingAsked || launch.options().stream().anyMatch(AotCache::asksForFlightRecording)) {
                 LOG.log(Level.WARNING, logPrefix + "no AOT recording while a JFR recording is asked for "
                         + "(-XX:StartFlightRecording): a JVM recording the AOT cache writes no flight recording; "
                         + "this successor starts without a cache (record the cache once without JFR to have one)");
-                return new Prepared(plain, Use.NONE, pid -> {});
+                return Prepared.plain(plain);
             }
             List<String> record = List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration,
                     // the JVM prints "AOTConfiguration recorded" at exit on its tty, which no -Xlog silences
                     "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput");
-            return new Prepared(withFlags(plain, record), Use.RECORD, pid -> remember(recorder, pid, logPrefix));
+            return new Prepared(withFlags(plain, record), Use.RECORD, pid -> remember(recorder, pid, logPrefix),
+                    reason -> recordingFailed(plain, reason, logPrefix));
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, logPrefix + "the AOT cache in " + directory + " is not usable (" + e
                     + "); the successor starts without it");
-            return new Prepared(plain, Use.NONE, pid -> {});
+            return Prepared.plain(plain);
         }
     }
 
@@ -177,7 +197,7 @@ public final class AotCache {
      * its output), so a retry would fail the same way at every upgrade; a failure of the application's own
      * costs only the cache, until the jars, the JDK or the options change or the file is removed.
      */
-    public void recordingFailed(List<String> command, String reason, String logPrefix) {
+    void recordingFailed(List<String> command, String reason, String logPrefix) {
         List<String> plain = withoutFlags(command);
         try {
             String name = keyOf(plain);
