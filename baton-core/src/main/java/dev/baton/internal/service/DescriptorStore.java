@@ -35,8 +35,11 @@ public final class DescriptorStore {
     /** Stores what it should of {@code bound}; logs what it did and, under systemd without a store, how to have one. */
     public static void keep(List<Bound> bound, SystemdNotifier systemd, Map<String, String> environment,
             String logPrefix) {
+        if (!systemd.enabled()) {
+            return; // not under systemd: nothing to ask of the listeners
+        }
         List<Bound> internet = bound.stream().filter(listener -> isInternet(listener.fd())).toList();
-        if (!systemd.enabled() || internet.isEmpty()) {
+        if (internet.isEmpty()) {
             return;
         }
         int room = room(environment.get(VARIABLE));
