@@ -49,7 +49,10 @@ class SupervisorDescriptorStoreTest {
         if (first != null) {
             first.close();
         }
-        others.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle process : others) { // the restarted supervisor's workers too, if the test failed midway
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
     }
 
     @Test
