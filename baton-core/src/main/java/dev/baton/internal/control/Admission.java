@@ -5,7 +5,9 @@ import java.util.Optional;
 
 /**
  * Whom the control server serves: a peer of the service's own user, or root, while no more than the
- * limit of connections are open. Anyone else is told why, and the refusal is logged.
+ * limit of connections are open; a child of this process (the successor it started, come for its
+ * handover) is served past the limit, so that clients filling every slot cannot fail an upgrade. Anyone
+ * else is told why, and the refusal is logged.
  */
 final class Admission {
 
@@ -27,10 +29,16 @@ final class Admission {
                     "permission denied: uid " + peer.uid() + " may not control this service, which belongs to uid "
                             + selfUid));
         }
-        if (open > maxConnections) {
+        if (open > maxConnections && !isChildOfThisProcess(peer.pid())) {
             return Optional.of(new Refusal("refused a control connection from pid " + peer.pid() + ": "
                     + maxConnections + " are open", Refusals.tooManyConnections(maxConnections)));
         }
         return Optional.empty();
+    }
+
+    /** Whether {@code pid} is this process's child: only this process can have started it, no client can pose as it. */
+    static boolean isChildOfThisProcess(long pid) {
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L) == self;
     }
 }

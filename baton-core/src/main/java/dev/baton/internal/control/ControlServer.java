@@ -73,6 +73,7 @@ public final class ControlServer implements AutoCloseable {
     private final List<Waiting> waiting = new ArrayList<>(); // the poller's alone
     private final DescriptorShortage shortage; // the poller's alone
     private final RateLimitedWarning malformed = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
+    private final RateLimitedWarning refused = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
     private final RateLimitedWarning hungUp =
             new RateLimitedWarning(LOG, Level.INFO, RateLimitedWarning.INTERVAL, System::nanoTime);
     private final ReentrantLock lock = new ReentrantLock();
@@ -333,7 +334,7 @@ public final class ControlServer implements AutoCloseable {
         }
         Optional<Admission.Refusal> refusal = Admission.check(peer, Processes.userId(), open.get(), MAX_CONNECTIONS);
         if (refusal.isPresent()) {
-            LOG.log(Level.WARNING, logPrefix + refusal.get().logLine());
+            refused.warn(logPrefix + refusal.get().logLine()); // a client opening connections in a loop would flood the log
             sendQuietly(channel, new Message.Refused(refusal.get().reason()));
             closeConnection(channel);
             return;
