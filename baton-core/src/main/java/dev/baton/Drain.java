@@ -103,7 +103,7 @@ final class Drain {
     /** Closes what remains at once, now or as soon as the drain has begun; logs the first request. */
     void hammer(String trigger) {
         if (hammerRequest.complete(trigger)) {
-            LOG.log(Level.WARNING, logPrefix + trigger + " while draining: stopping at once");
+            LOG.log(Level.WARNING, logPrefix + trigger + " while stopping: stopping at once");
         }
     }
 
