@@ -16,8 +16,20 @@ final class Admission {
      *
      * @param logLine what the service logs, without its prefix
      * @param reason what the peer is told
+     * @param overLimit whether it was refused only for the number of connections open (a client opening them
+     *     in a loop meets it at every one: its log line is rate-limited; a foreign uid's is always logged)
      */
-    record Refusal(String logLine, String reason) {}
+    record Refusal(String logLine, String reason, boolean overLimit) {
+
+        /** Logs it: through {@code overLimit} (rate-limited) if it is one, else always. */
+        void log(System.Logger log, RateLimitedWarning overLimitWarning, String logPrefix) {
+            if (overLimit) {
+                overLimitWarning.warn(logPrefix + logLine);
+            } else {
+                log.log(System.Logger.Level.WARNING, logPrefix + logLine);
+            }
+        }
+    }
 
     private Admission() {}
 
@@ -27,11 +39,11 @@ final class Admission {
             return Optional.of(new Refusal("refused a control connection from pid " + peer.pid() + " uid "
                     + peer.uid() + ": only uid " + selfUid + " or root may control this service",
                     "permission denied: uid " + peer.uid() + " may not control this service, which belongs to uid "
-                            + selfUid));
+                            + selfUid, false));
         }
         if (open > maxConnections && !isChildOfThisProcess(peer.pid())) {
             return Optional.of(new Refusal("refused a control connection from pid " + peer.pid() + ": "
-                    + maxConnections + " are open", Refusals.tooManyConnections(maxConnections)));
+                    + maxConnections + " are open", Refusals.tooManyConnections(maxConnections), true));
         }
         return Optional.empty();
     }

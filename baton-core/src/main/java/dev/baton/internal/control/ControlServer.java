@@ -73,7 +73,7 @@ public final class ControlServer implements AutoCloseable {
     private final List<Waiting> waiting = new ArrayList<>(); // the poller's alone
     private final DescriptorShortage shortage; // the poller's alone
     private final RateLimitedWarning malformed = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
-    private final RateLimitedWarning refused = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
+    private final RateLimitedWarning overLimit = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
     private final RateLimitedWarning hungUp =
             new RateLimitedWarning(LOG, Level.INFO, RateLimitedWarning.INTERVAL, System::nanoTime);
     private final ReentrantLock lock = new ReentrantLock();
@@ -334,7 +334,7 @@ public final class ControlServer implements AutoCloseable {
         }
         Optional<Admission.Refusal> refusal = Admission.check(peer, Processes.userId(), open.get(), MAX_CONNECTIONS);
         if (refusal.isPresent()) {
-            refused.warn(logPrefix + refusal.get().logLine()); // a client opening connections in a loop would flood the log
+            refusal.get().log(LOG, overLimit, logPrefix);
             sendQuietly(channel, new Message.Refused(refusal.get().reason()));
             closeConnection(channel);
             return;
