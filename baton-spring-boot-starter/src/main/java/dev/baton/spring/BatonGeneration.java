@@ -139,6 +139,9 @@ final class BatonGeneration
                     + " never served: " + e.getMessage(), e);
         }
         readyCalled = true;
+        // Spring turns readiness to ACCEPTING_TRAFFIC only after this event's listeners, but ready() makes
+        // the web servers accept at once, and the predecessor stops: a probe in between would see 503.
+        AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
         try {
             baton.ready();
         } catch (IOException e) {
