@@ -15,9 +15,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -35,7 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The sample jar, run with {@code java -jar} on Tomcat, on Jetty and on Reactor Netty (WebFlux), upgraded in place: no failed
- * request under load, requests in flight finish on the old generation, a broken successor is rolled back.
+ * request under load, requests in flight finish on the old generation, a broken successor is rolled back, and
+ * Actuator readiness answers 200 throughout.
  *
  * <p>A JVM start is what these tests cost, so one running app per server serves every case in turn: each case
  * starts from whichever generation serves then, with the config file emptied.
@@ -51,7 +50,7 @@ class SpringUpgradeIT {
         }
 
         @Test
-        @Order(4)
+        @Order(2)
         void upgrade_successorStoppedBeforeReady_reportSaysWhereItsStartWas() throws Exception {
             long old = app.servingPid();
             app.writeConfig("sample.warm-up=10m\n");
@@ -125,80 +124,80 @@ class SpringUpgradeIT {
             app.servingPid();
         }
 
+        /**
+         * One load through three generations: a SIGHUP with a 3 s request in flight, then a successor whose
+         * context fails (rolled back), then a reload that succeeds. Readiness is polled all along.
+         */
         @Test
         @Order(1)
-        void upgrade_threeSighupsUnderLoad_noFailedRequestAndAnswersFromEveryGeneration() throws Exception {
-            List<Long> generations = new ArrayList<>(List.of(app.servingPid()));
+        void upgrade_underLoad_slowRequestsFinishOnTheOldPid_brokenSuccessorRolledBack_noFailedRequest()
+                throws Exception {
+            long first = app.servingPid();
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), app.port());
             try (LoadRun keepAlive = LoadGenerator.start(load(target, 8, ConnectionMode.KEEP_ALIVE));
-                    LoadRun perRequest = LoadGenerator.start(load(target, 2, ConnectionMode.NEW_CONNECTION))) {
-                for (int upgrade = 1; upgrade <= 3; upgrade++) {
-                    long previous = generations.getLast();
-                    generations.add(app.upgradeWithSighup());
-                    app.awaitExit(previous);
-                }
-                awaitAnswersFrom(generations.size(), keepAlive, perRequest); // the last generation too
+                    LoadRun perRequest = LoadGenerator.start(load(target, 2, ConnectionMode.NEW_CONNECTION));
+                    ReadinessPoller readiness = ReadinessPoller.start(app.port())) {
+                long second = sighupWithSlowRequestsInFlight(first);
+                app.awaitExit(first);
+                long third = brokenSuccessorRolledBackThenReloaded(second);
+                app.awaitExit(second);
+                awaitAnswersFrom(3, keepAlive, perRequest); // the last generation too
                 LoadReport kept = keepAlive.stop();
                 LoadReport fresh = perRequest.stop();
+                readiness.stop();
                 app.recordPids(kept);
                 app.recordPids(fresh);
                 assertThat(kept.failures()).as("keep-alive load on %s:\n%s%s", server, kept.toTable(), app.logTail())
                         .isZero();
                 assertThat(fresh.failures()).as("new-connection load on %s:\n%s%s", server, fresh.toTable(),
                         app.logTail()).isZero();
-                assertThat(kept.pids().keySet()).as("pids that answered the keep-alive load").containsAll(generations);
+                assertThat(kept.pids().keySet()).as("pids that answered the keep-alive load")
+                        .contains(first, second, third);
                 assertThat(fresh.pids().keySet()).as("pids that answered the new-connection load")
-                        .containsAll(generations);
+                        .contains(first, second, third);
+                assertThat(readiness.notUp()).as("readiness answers other than 200 on %s%s", server, app.logTail())
+                        .isEmpty();
+                assertThat(readiness.answers()).isGreaterThan(50);
             }
         }
 
-        @Test
-        @Order(2)
-        void upgrade_slowRequestsInFlight_finishOnTheOldPid() throws Exception {
-            long old = app.servingPid();
+        /**
+         * A 3 s request is in flight at the SIGHUP: the old generation answers it. A request sent on a kept-alive
+         * connection once the successor serves (the old one is on probation, 1 s, then drains; the connection is
+         * idle, within the idle grace) is in flight as the drain begins or arrives during it: either way the old
+         * one answers it, then closes the connection.
+         */
+        private long sighupWithSlowRequestsInFlight(long old) throws Exception {
             try (Http threeSeconds = new Http(app.port()); Http keptAlive = new Http(app.port())) {
                 assertThat(keptAlive.send("/").pid()).as("a kept-alive connection to the old generation").isEqualTo(old);
                 threeSeconds.write("/sleep?ms=3000");
                 awaitRead(app, threeSeconds);
                 app.kill("HUP", old);
-                Http.Answer short3 = threeSeconds.read();
+                Http.Answer slow = threeSeconds.read();
                 long successor = app.awaitServingOtherThan(old);
-                // The successor serves: the old one is on probation (1 s), then drains. A request sent now on the
-                // kept-alive connection (idle, within the idle grace) is in flight as its drain begins or
-                // arrives during it: either way the old one answers it, then closes the connection.
                 Http.Answer duringTheDrain = keptAlive.send("/sleep?ms=3000");
-                assertThat(short3.status()).isEqualTo(200);
-                assertThat(short3.pid()).as("the 3 s request's answer: %s", short3).isEqualTo(old);
+                assertThat(slow.status()).isEqualTo(200);
+                assertThat(slow.pid()).as("the 3 s request's answer: %s", slow).isEqualTo(old);
                 assertThat(duringTheDrain.status()).as("%s", duringTheDrain).isEqualTo(200);
                 assertThat(duringTheDrain.pid()).as("the request through the drain: %s", duringTheDrain).isEqualTo(old);
                 assertConnectionClosesCleanly(keptAlive, duringTheDrain, old);
                 assertThat(Http.get(app.port(), "/").pid()).isEqualTo(successor);
-                app.awaitExit(old);
+                return successor;
             }
         }
 
-        @Test
-        @Order(3)
-        void upgrade_successorContextFails_rolledBackWithItsMessageAndTheOldOneServes() throws Exception {
-            long old = app.servingPid();
-            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), app.port());
-            try (LoadRun keepAlive = LoadGenerator.start(load(target, 4, ConnectionMode.KEEP_ALIVE))) {
-                app.writeConfig("sample.fail-on-start=true\n");
-                UpgradeResult failed = app.reload();
-                assertThat(failed.succeeded()).as("%s", failed).isFalse();
-                assertThat(String.join("\n", failed.lastOutput()))
-                        .contains("sample.fail-on-start is set: this generation refuses to start");
-                assertThat(Http.get(app.port(), "/").pid()).isEqualTo(old);
-                app.writeConfig("");
-                UpgradeResult next = app.reload();
-                assertThat(next.succeeded()).as("the next attempt: %s%s", next, app.logTail()).isTrue();
-                app.awaitExit(old);
-                awaitAnswersFrom(2, keepAlive);
-                LoadReport report = keepAlive.stop();
-                app.recordPids(report);
-                assertThat(report.failures()).as("%s%s", report.toTable(), app.logTail()).isZero();
-                assertThat(report.pids().keySet()).contains(old, next.successorPid());
-            }
+        /** A successor whose context fails is rolled back with its message; the next reload succeeds. */
+        private long brokenSuccessorRolledBackThenReloaded(long old) throws Exception {
+            app.writeConfig("sample.fail-on-start=true\n");
+            UpgradeResult failed = app.reload();
+            assertThat(failed.succeeded()).as("%s", failed).isFalse();
+            assertThat(String.join("\n", failed.lastOutput()))
+                    .contains("sample.fail-on-start is set: this generation refuses to start");
+            assertThat(Http.get(app.port(), "/").pid()).isEqualTo(old);
+            app.writeConfig("");
+            UpgradeResult next = app.reload();
+            assertThat(next.succeeded()).as("the next attempt: %s%s", next, app.logTail()).isTrue();
+            return next.successorPid();
         }
     }
 
