@@ -34,9 +34,7 @@ class ReadinessAtReadyTest {
     void ready_serverStartsAccepting_readinessIsAlreadyAcceptingTraffic() {
         SpringApplication application = new SpringApplication(App.class);
         application.setWebApplicationType(WebApplicationType.NONE);
-        try (ConfigurableApplicationContext context = application.run(
-                "--baton.control-directory=" + control, "--baton.exit-on-stop=false",
-                "--baton.name=readiness-" + ProcessHandle.current().pid(), "--spring.main.banner-mode=off")) {
+        try (ConfigurableApplicationContext context = application.run(TestApplications.arguments(control, "readiness"))) {
             AtomicReference<ReadinessState> seen = context.getBean(RecordingServer.class).readinessAtStart;
             assertThat(seen.get()).as("readiness when the server was told to accept")
                     .isEqualTo(ReadinessState.ACCEPTING_TRAFFIC);

@@ -31,8 +31,7 @@ class UnsupportedWebServerTest {
         application.setApplicationContextFactory(
                 ApplicationContextFactory.ofContextClass(AnnotationConfigServletWebServerApplicationContext.class));
 
-        assertThatThrownBy(() -> application.run("--baton.control-directory=" + control, "--baton.exit-on-stop=false",
-                "--baton.name=unsupported-" + ProcessHandle.current().pid(), "--spring.main.banner-mode=off"))
+        assertThatThrownBy(() -> application.run(TestApplications.arguments(control, "unsupported")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("Baton does not support the web server " + BindsItsOwnPort.class.getName())
                 .hasMessageContaining("spring-boot-starter-tomcat").hasMessageContaining("dev.baton:baton-jetty")
