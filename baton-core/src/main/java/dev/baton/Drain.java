@@ -89,7 +89,9 @@ final class Drain {
 
     /** Starts the drain in the background; {@code finalStop} if the service stops (no successor serves). */
     void start(boolean finalStop, String why) {
-        Thread.ofPlatform().name("baton-drain").start(() -> drain(finalStop, why));
+        // Not a daemon, whatever the caller is: a server's own threads may end as its listener closes (Reactor
+        // Netty's only non-daemon thread does), and the JVM must not begin exiting before the drain is done.
+        Thread.ofPlatform().name("baton-drain").daemon(false).start(() -> drain(finalStop, why));
     }
 
     /** Tells the listeners and systemd, once, that a final stop began: readiness turns "not ready". */

@@ -39,6 +39,8 @@ public final class Http1DrainHandler extends ChannelDuplexHandler {
     private final long graceNanos;
     private int inFlight;
     private boolean draining;
+    /** The response being written told the client {@code Connection: close}: close once it is written. */
+    private boolean closeAfterResponse;
     private long idleSince;
     private ScheduledFuture<?> idleCheck;
 
@@ -85,12 +87,18 @@ public final class Http1DrainHandler extends ChannelDuplexHandler {
             }
             if (status.codeClass() != HttpStatusClass.INFORMATIONAL && inFlight <= 1 && isDraining(ctx)) {
                 HttpUtil.setKeepAlive(response, false);
+                closeAfterResponse = true;
             }
         }
         if (msg instanceof LastHttpContent && inFlight > 0) {
             inFlight--;
             idleSince = System.nanoTime();
-            if (inFlight == 0 && isDraining(ctx)) {
+            // Only a response whose headers said "Connection: close" may end the connection. When the
+            // drain began between a streamed response's headers and its last content (Reactor Netty
+            // writes them apart), the client was told "keep-alive" and may already be sending its next
+            // request: that one gets the close, or the idle check ends the connection.
+            if (closeAfterResponse) {
+                closeAfterResponse = false;
                 written = promise.unvoid();
                 written.addListener(ChannelFutureListener.CLOSE);
             }

@@ -10,7 +10,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.availability.AvailabilityChangeEvent;
@@ -63,8 +62,6 @@ final class BatonGeneration
     private volatile boolean readyCalled;
     private volatile boolean destroyed;
     private volatile String lastReload;
-    /** Released once Baton stopped this generation, or the context was destroyed: see {@link #keepJvmAlive()}. */
-    private final CountDownLatch stoppedOrDestroyed = new CountDownLatch(1);
 
     BatonGeneration(Baton baton, BatonProperties properties, ConfigurableApplicationContext context,
             List<BatonWarmUp> warmUps, BatonWebServers servers) {
@@ -145,28 +142,12 @@ final class BatonGeneration
         // Spring turns readiness to ACCEPTING_TRAFFIC only after this event's listeners, but ready() makes
         // the web servers accept at once, and the predecessor stops: a probe in between would see 503.
         AvailabilityChangeEvent.publish(context, ReadinessState.ACCEPTING_TRAFFIC);
-        keepJvmAlive();
         try {
             baton.ready();
         } catch (IOException e) {
             throw new IllegalStateException("generation " + baton.generation() + " cannot take over: "
                     + e.getMessage() + "; exiting without serving", e);
         }
-    }
-
-    /**
-     * Reactor Netty keeps the JVM alive with a single non-daemon thread, which ends when its server channel
-     * closes: the drain's first step. Without a thread of its own here the JVM would begin exiting then, and
-     * Spring close the context (readiness 503, connections cut) while the drain still had connections to finish.
-     */
-    private void keepJvmAlive() {
-        Thread.ofPlatform().name("baton-keep-alive").start(() -> {
-            try {
-                stoppedOrDestroyed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
     }
 
     // ---- Baton's lifecycle -------------------------------------------------------------------------
@@ -187,7 +168,6 @@ final class BatonGeneration
     @Override
     public void stopped(int generation, int hammered) {
         if (!properties.isExitOnStop()) {
-            stoppedOrDestroyed.countDown();
             return;
         }
         // Not on Baton's thread: closing the context waits for Baton (close()), and System.exit for hooks.
@@ -199,7 +179,6 @@ final class BatonGeneration
                 + " connections cut)" : "") + "; closing the context, then exiting");
         Thread.ofPlatform().name("baton-exit").start(() ->
                 System.exit(context.isActive() ? SpringApplication.exit(context) : 0));
-        stoppedOrDestroyed.countDown(); // the exit thread keeps the JVM alive from here
     }
 
     /**
@@ -253,7 +232,6 @@ final class BatonGeneration
     @Override
     public void destroy() {
         destroyed = true;
-        stoppedOrDestroyed.countDown();
         if (baton.state() == GenerationState.STARTING) {
             Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("baton-close").unstarted(baton::close));
         } else {
