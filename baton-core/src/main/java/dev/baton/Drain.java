@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -49,7 +50,7 @@ final class Drain {
     private final long pid;
     private final String logPrefix;
     private final Runnable onStopped;
-    private final java.util.concurrent.atomic.AtomicBoolean stoppingAnnounced = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean stoppingAnnounced = new AtomicBoolean();
     private final boolean stoppingByNotice;
     private volatile int hammered;
 

@@ -169,6 +169,22 @@ class LifecycleTest {
     }
 
     @Test
+    void stop_fromADaemonThread_theDrainKeepsTheJvmAliveUntilItIsDone() throws Exception {
+        // A server's own non-daemon threads may end as its listener closes (Reactor Netty's do): the drain's
+        // thread must then keep the JVM from exiting, whoever started the drain.
+        Lifecycle first = service(FakeGenerations.options(temp), () -> FakeServer.holdingConnections(1)).coldStart();
+        Thread stopper = Thread.ofPlatform().daemon().start(() -> first.stop(false, "SIGTERM"));
+        stopper.join();
+
+        Thread drain = await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("baton-drain")).findFirst().orElse(null), t -> t != null);
+
+        assertThat(drain.isDaemon()).as("the drain thread is a daemon").isFalse();
+        first.stop(false, "a second SIGTERM");
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+    }
+
+    @Test
     void stop_nowDuringTheShutdownDelay_cutsItShort() throws Exception {
         Lifecycle first = service(FakeGenerations.options(temp).withShutdownDelay(Duration.ofMinutes(10)),
                 FakeServer::idle).coldStart();

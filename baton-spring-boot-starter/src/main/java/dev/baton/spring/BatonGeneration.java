@@ -177,7 +177,8 @@ final class BatonGeneration
         // Logged before the context closes, which shuts Spring's logging down.
         LOG.log(Level.INFO, "generation " + generation + " drained" + (hammered > 0 ? " (" + hammered
                 + " connections cut)" : "") + "; closing the context, then exiting");
-        Thread.ofPlatform().name("baton-exit").start(() ->
+        // Not a daemon: it is what keeps the JVM alive until the context is closed.
+        Thread.ofPlatform().name("baton-exit").daemon(false).start(() ->
                 System.exit(context.isActive() ? SpringApplication.exit(context) : 0));
     }
 
