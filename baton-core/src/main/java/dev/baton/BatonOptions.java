@@ -203,7 +203,8 @@ public record BatonOptions(
         Objects.requireNonNull(text, "duration");
         Matcher matcher = DURATION.matcher(text.strip());
         if (!matcher.matches()) {
-            String hint = text.strip().matches("\\d+") ? " (a bare number has no unit)" : "";
+            String hint = text.strip().matches("\\d+") ? " (a bare number has no unit)"
+                    : text.strip().startsWith("-") ? " (a duration cannot be negative)" : "";
             throw new IllegalArgumentException("invalid duration '" + text + "'" + hint
                     + ": write a whole number and a unit, as in 500ms, 30s, 2m or 1h");
         }

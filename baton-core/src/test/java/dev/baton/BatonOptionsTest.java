@@ -173,4 +173,11 @@ class BatonOptionsTest {
         assertThatThrownBy(() -> BatonOptions.parseDuration("2 minutes"))
                 .hasMessageStartingWith("invalid duration '2 minutes': write");
     }
+
+    @Test
+    void parseDuration_negative_isRefusedSayingSo() {
+        assertThatThrownBy(() -> BatonOptions.parseDuration("-1s"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("invalid duration '-1s' (a duration cannot be negative): write");
+    }
 }
