@@ -3,6 +3,7 @@ package dev.baton.internal.os;
 import static dev.baton.internal.os.LibC.INT;
 import static dev.baton.internal.os.LibC.LONG;
 import static dev.baton.internal.os.LibC.POINTER;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -10,8 +11,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.OptionalInt;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 /**
  * Socket calls the JDK does not offer: Unix sockets with descriptor passing and peer credentials,
@@ -52,8 +53,6 @@ public final class Sockets {
             LibC.function("setsockopt", FunctionDescriptor.of(INT, INT, INT, INT, POINTER, INT));
     private static final MethodHandle GETSOCKNAME =
             LibC.function("getsockname", FunctionDescriptor.of(INT, INT, POINTER, POINTER));
-    private static final MethodHandle SENDTO =
-            LibC.function("sendto", FunctionDescriptor.of(LONG, INT, POINTER, LONG, INT, POINTER, INT));
     private static final MethodHandle SOCKETPAIR =
             LibC.function("socketpair", FunctionDescriptor.of(INT, INT, INT, INT, POINTER));
 
@@ -106,20 +105,6 @@ public final class Sockets {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment address = unixAddress(arena, path);
             SystemCall.call("connect(" + path + ")", CONNECT, fd, address, (int) address.byteSize());
-        }
-    }
-
-    /**
-     * Sends one datagram to the Unix socket at {@code path} from the unbound datagram socket {@code fd};
-     * a path starting with {@code @} names an abstract socket, as systemd's NOTIFY_SOCKET may.
-     */
-    public static void sendDatagram(int fd, String path, byte[] data) throws SystemCallException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment address = unixAddress(arena, path);
-            MemorySegment buffer = arena.allocate(Math.max(1, data.length));
-            MemorySegment.copy(data, 0, buffer, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, data.length);
-            SystemCall.call("sendto(" + path + ")", SENDTO, fd, buffer, (long) data.length, MSG_NOSIGNAL, address,
-                    (int) address.byteSize());
         }
     }
 
@@ -176,7 +161,7 @@ public final class Sockets {
             length.set(INT, 0, SOCKADDR_UN_SIZE);
             SystemCall.call("getsockname(fd " + fd + ")", GETSOCKNAME, fd, address, length);
             int pathLength = length.get(INT, 0) - 2;
-            if (pathLength <= 0 || address.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 2) == 0) {
+            if (pathLength <= 0 || address.get(JAVA_BYTE, 2) == 0) {
                 return "";
             }
             return address.asSlice(2, pathLength).getString(0, StandardCharsets.UTF_8);
@@ -207,9 +192,9 @@ public final class Sockets {
         }
         MemorySegment address = arena.allocate(SOCKADDR_UN_SIZE, 2);
         address.set(LibC.SHORT, 0, (short) AF_UNIX);
-        MemorySegment.copy(bytes, 0, address, java.lang.foreign.ValueLayout.JAVA_BYTE, 2, bytes.length);
+        MemorySegment.copy(bytes, 0, address, JAVA_BYTE, 2, bytes.length);
         if (isAbstract(bytes)) {
-            address.set(java.lang.foreign.ValueLayout.JAVA_BYTE, 2, (byte) 0);
+            address.set(JAVA_BYTE, 2, (byte) 0);
             return address.asSlice(0, 2 + bytes.length); // an abstract name is exactly as long as given
         }
         return address;

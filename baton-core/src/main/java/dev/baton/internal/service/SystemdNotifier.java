@@ -79,13 +79,9 @@ public final class SystemdNotifier {
         try {
             int fd = Sockets.newUnixSocket(Sockets.SOCK_DGRAM);
             try {
-                byte[] data = message.getBytes(StandardCharsets.UTF_8);
-                if (descriptors.length == 0) {
-                    Sockets.sendDatagram(fd, socket, data);
-                } else {
-                    Sockets.connect(fd, Path.of(socket));
-                    DescriptorPassing.send(fd, data, descriptors);
-                }
+                // One path for every message: connect (an "@" name is an abstract socket), then one sendmsg.
+                Sockets.connect(fd, Path.of(socket));
+                DescriptorPassing.send(fd, message.getBytes(StandardCharsets.UTF_8), descriptors);
             } finally {
                 Descriptors.closeQuietly(fd);
             }
