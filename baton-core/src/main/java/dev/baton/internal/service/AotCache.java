@@ -64,9 +64,10 @@ public final class AotCache {
 
         /** {@code command} as it is, without a cache. */
         static Prepared plain(List<String> command) {
-            return new Prepared(command, Use.NONE, pid -> {}, reason -> {});
+            return of(command, Use.NONE);
         }
 
+        /** {@code command}, using the cache as {@code use} says, with nothing to do when it starts or fails. */
         private static Prepared of(List<String> command, Use use) {
             return new Prepared(command, use, pid -> {}, reason -> {});
         }
