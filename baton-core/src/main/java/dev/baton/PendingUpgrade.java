@@ -29,6 +29,7 @@ final class PendingUpgrade {
     private final AtomicBoolean handedOver = new AtomicBoolean();
     private volatile Successor successor;
     private boolean acknowledged; // guarded by this
+    private long acknowledgedNanos; // guarded by this
 
     PendingUpgrade(int generation, GenerationClock clock) {
         this.generation = generation;
@@ -38,6 +39,11 @@ final class PendingUpgrade {
 
     Duration elapsed() {
         return clock.since(startNanos);
+    }
+
+    /** From the start until the successor's ready was acknowledged, or until now if it was not (yet). */
+    synchronized Duration untilReady() {
+        return acknowledged ? Duration.ofNanos(acknowledgedNanos - startNanos) : elapsed();
     }
 
     void started(Successor process) {
@@ -71,6 +77,7 @@ final class PendingUpgrade {
             return false;
         }
         acknowledged = true;
+        acknowledgedNanos = clock.nanoTime();
         return true;
     }
 

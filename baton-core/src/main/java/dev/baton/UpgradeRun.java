@@ -86,12 +86,16 @@ final class UpgradeRun {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException(e); // never completed exceptionally
         }
-        Duration elapsed = upgrade.elapsed();
+        // Ready is when the successor said so, not when its probation ended.
+        Duration elapsed = upgrade.untilReady();
         if (settlement.ready()) {
             events.ready();
+            String probation = upgrade.elapsed().minus(elapsed).toMillis() >= 1
+                    ? " and lived through " + upgrade.elapsed().minus(elapsed).toMillis() + " ms of probation" : "";
             return new UpgradeResult(UpgradeResult.Outcome.SUCCEEDED, pid, successor.pid(), upgrade.generation, elapsed,
                     "generation " + upgrade.generation + " (pid " + successor.pid() + ") is ready after "
-                    + elapsed.toMillis() + " ms; generation " + generation + " (pid " + pid + ") drains", List.of());
+                    + elapsed.toMillis() + " ms" + probation + "; generation " + generation + " (pid " + pid
+                    + ") drains", List.of());
         }
         events.failed(settlement.reason());
         prepared.failedBeforeReady().accept(settlement.reason());

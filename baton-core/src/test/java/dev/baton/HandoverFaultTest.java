@@ -169,7 +169,12 @@ class HandoverFaultTest {
         assertThat(old.drainCalls).hasValue(0);
         service.clock.advance(PROBATION);
 
-        assertThat(upgrade.get().outcome()).isEqualTo(UpgradeResult.Outcome.SUCCEEDED);
+        UpgradeResult result = upgrade.get();
+        assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.SUCCEEDED);
+        // "Ready after" is the successor's start, not its start and the probation (the manual clock stood still).
+        assertThat(result.elapsed()).isZero();
+        assertThat(result.message()).contains("is ready after 0 ms and lived through " + PROBATION.toMillis()
+                + " ms of probation; generation 1");
         assertThat(first.awaitStopped(WAIT)).isTrue();
         assertThat(old.drainCalls).hasValue(1);
         assertThat(old.resumeCalls).hasValue(0);
