@@ -4,6 +4,7 @@ import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.control.ControlSocket;
 import dev.baton.internal.control.ReloadResults;
 import dev.baton.internal.protocol.Message;
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,9 @@ public final class BatonControl {
                 case Message.ReloadResult r -> ReloadResults.fromMessage(r);
                 case Message reply -> throw unexpected(reply);
             };
+        } catch (EOFException e) {
+            throw new EOFException("the service closed the control connection before it said how the reload went:"
+                    + " it stopped or died meanwhile; 'baton status' shows what serves now");
         }
     }
 

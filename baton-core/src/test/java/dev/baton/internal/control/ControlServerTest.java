@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.baton.BatonControl;
 import dev.baton.ServiceStatus;
 import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.DescriptorPassing;
@@ -105,6 +106,16 @@ class ControlServerTest {
         assertThat(served).containsExactly(new StatusRequest());
         assertThat(peers).containsExactly(
                 new PeerCredentials(ProcessHandle.current().pid(), Processes.userId(), peers.getFirst().gid()));
+    }
+
+    @Test
+    void reload_serviceClosesTheConnectionWithoutAResult_clientSaysItStoppedOrDied() throws IOException {
+        server = ControlServer.start(ControlSocket.bind(path, NAME), (channel, peer, request) -> {}, TIMEOUT, "[test] ");
+
+        assertThatThrownBy(() -> BatonControl.at(path).reload(TIMEOUT))
+                .isInstanceOf(EOFException.class)
+                .hasMessage("the service closed the control connection before it said how the reload went: it "
+                        + "stopped or died meanwhile; 'baton status' shows what serves now");
     }
 
     @Test
