@@ -223,8 +223,14 @@ class SpringUpgradeIT {
                 .until(() -> Arrays.stream(loads).allMatch(load -> load.snapshot().distinctPids() >= pids));
     }
 
+    /**
+     * A closed-loop load that never retries. Each request asks for {@code /sleep?ms=2}, so that it is in flight a
+     * while (held when a drain begins) and the loops leave some CPU to a successor's start: it runs at nice 10,
+     * and a flat-out loop on {@code /} kept a Spring successor from being ready for 10 to 14 s on 2 cores.
+     */
     static LoadOptions load(InetSocketAddress target, int connections, ConnectionMode mode) {
-        return LoadOptions.of(target).withConnections(connections).withMode(mode).withDuration(Duration.ofMinutes(8));
+        return LoadOptions.of(target).withPath("/sleep?ms=2").withConnections(connections).withMode(mode)
+                .withDuration(Duration.ofMinutes(8));
     }
 
     static void awaitRead(SampleApp app, Http connection) {
