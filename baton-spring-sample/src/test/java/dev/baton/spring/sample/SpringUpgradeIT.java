@@ -30,6 +30,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The sample jar, run with {@code java -jar} on Tomcat, on Jetty and on Reactor Netty (WebFlux), upgraded in place: no failed
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>A JVM start is what these tests cost, so one running app per server serves every case in turn: each case
  * starts from whichever generation serves then, with the config file emptied.
  */
+@Isolated // runs alone (junit-platform.properties): closed-loop loads across upgrades
 @Timeout(600)
 class SpringUpgradeIT {
 
@@ -125,12 +127,12 @@ class SpringUpgradeIT {
         }
 
         /**
-         * One load through three generations: a SIGHUP with a 3 s request in flight, then a successor whose
-         * context fails (rolled back), then a reload that succeeds. Readiness is polled all along.
+         * One load through four generations, three upgrades: a SIGHUP with a 3 s request in flight, then a
+         * successor whose context fails (rolled back), then two reloads that succeed. Readiness is polled all along.
          */
         @Test
         @Order(1)
-        void upgrade_underLoad_slowRequestsFinishOnTheOldPid_brokenSuccessorRolledBack_noFailedRequest()
+        void threeUpgradesUnderLoad_slowRequestsFinishOnTheOldPid_brokenSuccessorRolledBack_noFailedRequest()
                 throws Exception {
             long first = app.servingPid();
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), app.port());
@@ -141,7 +143,12 @@ class SpringUpgradeIT {
                 app.awaitExit(first);
                 long third = brokenSuccessorRolledBackThenReloaded(second);
                 app.awaitExit(second);
-                awaitAnswersFrom(3, keepAlive, perRequest); // the last generation too
+                awaitAnswersFrom(3, keepAlive, perRequest);
+                UpgradeResult last = app.reload();
+                assertThat(last.succeeded()).as("the third upgrade: %s%s", last, app.logTail()).isTrue();
+                long fourth = last.successorPid();
+                app.awaitExit(third);
+                awaitAnswersFrom(4, keepAlive, perRequest); // the last generation too
                 LoadReport kept = keepAlive.stop();
                 LoadReport fresh = perRequest.stop();
                 readiness.stop();
@@ -152,9 +159,9 @@ class SpringUpgradeIT {
                 assertThat(fresh.failures()).as("new-connection load on %s:\n%s%s", server, fresh.toTable(),
                         app.logTail()).isZero();
                 assertThat(kept.pids().keySet()).as("pids that answered the keep-alive load")
-                        .contains(first, second, third);
+                        .contains(first, second, third, fourth);
                 assertThat(fresh.pids().keySet()).as("pids that answered the new-connection load")
-                        .contains(first, second, third);
+                        .contains(first, second, third, fourth);
                 assertThat(readiness.notUp()).as("readiness answers other than 200 on %s%s", server, app.logTail())
                         .isEmpty();
                 assertThat(readiness.answers()).isGreaterThan(50);
