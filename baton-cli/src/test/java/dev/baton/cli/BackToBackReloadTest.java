@@ -15,14 +15,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The next upgrade may come at once: a reload sent the moment the previous one succeeded, under load, is
  * answered by the new generation and succeeds.
  */
+@Isolated // runs alone (junit-platform.properties): a closed-loop load across reloads
 class BackToBackReloadTest {
 
-    private static final int RELOADS = 6;
+    private static final int RELOADS = 4;
 
     @TempDir
     Path directory;
@@ -32,6 +34,7 @@ class BackToBackReloadTest {
         try (DemoServerProcess server = DemoServerProcess.start(directory, "")) {
             List<UpgradeResult> results = new ArrayList<>();
             LoadOptions options = LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()))
+                    .withPath(DemoServerProcess.PACED)
                     .withConnections(16)
                     .withDuration(Duration.ofMinutes(3));
             LoadReport report;

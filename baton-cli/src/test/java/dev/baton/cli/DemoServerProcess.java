@@ -37,6 +37,11 @@ import org.awaitility.core.ConditionTimeoutException;
 final class DemoServerProcess implements AutoCloseable {
 
     static final Duration READY_WAIT = Duration.ofSeconds(60);
+    /**
+     * The path the loads ask for: each request is in flight for 2 ms (held when a drain begins), and the closed
+     * loops leave a successor's start (at nice 10) some CPU on 2 cores, which a flat-out loop on {@code /} does not.
+     */
+    static final String PACED = "/sleep?ms=2";
     static final Duration RELOAD_WAIT = Duration.ofSeconds(90);
     static final Duration EXIT_WAIT = Duration.ofSeconds(45);
     /** For {@link #launch}: ask the server for the port the test reaches it on. */

@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * A fleet of three demo servers behind HAProxy (TCP mode, {@code retries 0}, health checks on {@code GET /ready}
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code --no-warm-up}, 8 load connections, lean server JVMs). Needs Debian's haproxy, which {@code .ci/run} installs; without it the test fails
  * saying so.
  */
+@Isolated // runs alone (junit-platform.properties): HAProxy, a fleet and a closed-loop load
 class FleetIT {
 
     private static final Pattern LINE = Pattern.compile(

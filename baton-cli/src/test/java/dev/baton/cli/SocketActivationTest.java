@@ -24,12 +24,14 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The in-process mode under systemd socket activation, with systemd's own {@code systemd-socket-activate}
  * in systemd's place: the first generation takes the listener systemd passes (by name, whatever port it
  * was asked for), and its successors get it by handover, never from {@code LISTEN_FDS} again.
  */
+@Isolated // runs alone (junit-platform.properties): a closed-loop load across upgrades
 @Timeout(120)
 class SocketActivationTest {
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -28,6 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The guarantee, measured on real processes: upgrades under a closed-loop load that never retries fail
  * no request, and a request in flight when an upgrade starts finishes on the old generation.
  */
+@Isolated // runs alone (junit-platform.properties): closed-loop loads, and an upgrade timed against a slow request
 class UpgradeTest {
 
     private static final int UPGRADES = 3;
@@ -42,6 +44,7 @@ class UpgradeTest {
         try (DemoServerProcess server = DemoServerProcess.start(directory, "greeting=under load\n")) {
             List<Long> generationPids = new ArrayList<>(List.of(server.servingPid()));
             LoadOptions options = LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()))
+                    .withPath(DemoServerProcess.PACED)
                     .withConnections(CONNECTIONS)
                     .withMode(mode)
                     .withDuration(Duration.ofMinutes(3));

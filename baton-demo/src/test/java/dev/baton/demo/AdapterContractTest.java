@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The contract every server adapter keeps, checked the same way for each: the demo server on Jetty,
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code HttpClient} sends again, by itself, the streams a GOAWAY declares unprocessed (RFC 9113,
  * section 6.8); the callers never resend a failed request.
  */
+@Isolated // runs alone (junit-platform.properties): closed-loop loads flat out across upgrades
 class AdapterContractTest {
 
     private static final int UPGRADES = 3;

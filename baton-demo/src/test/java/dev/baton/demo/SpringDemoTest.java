@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** How the demo server runs the Spring Boot sample: its options become the sample's Spring properties. */
+@Isolated // runs alone (junit-platform.properties): it sets a system property the demo reads
 class SpringDemoTest {
 
     private static DemoServerOptions options(DemoServerKind kind, String host) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class SupervisedShutdownDelayTest {
 
-    private static final String DELAY = "12s";
+    private static final String DELAY = "6s";
 
     @TempDir
     Path directory;
@@ -64,7 +64,7 @@ class SupervisedShutdownDelayTest {
             assertThat(status(port, "/")).as("a new connection during the delay").isEqualTo(200);
             assertThat(supervisor.awaitExit(Duration.ofSeconds(90))).as(supervisor.log()).isZero();
             String log = supervisor.log();
-            assertThat(log).contains("shutdown delay 12000 ms: the workers keep serving (1 of 1 told to turn not ready)",
+            assertThat(log).contains("shutdown delay 6000 ms: the workers keep serving (1 of 1 told to turn not ready)",
                     "SIGWINCH: the supervisor stops the service");
             assertThat(log).doesNotContain("shutdown delay cut short");
         }

@@ -27,12 +27,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The supervisor upgrading itself in place ({@code baton upgrade-supervisor}, SIGUSR1), with real
  * processes under a closed-loop load that never retries: the same pid, the same workers, no failed
  * request, and a reload afterwards still works; an {@code execve} that fails changes nothing.
  */
+@Isolated // runs alone (junit-platform.properties): a closed-loop load across self-upgrades
 @Timeout(180)
 class SupervisorSelfUpgradeTest {
 

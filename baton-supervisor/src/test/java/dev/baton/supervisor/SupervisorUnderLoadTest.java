@@ -20,12 +20,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * The supervised mode's guarantee, measured with real processes under a closed-loop load that never
  * retries: reloads of a Java worker and of a python worker fail no request and keep the supervisor's
  * pid; a worker killed under load is restarted while connections wait in the listener's queue.
  */
+@Isolated // runs alone (junit-platform.properties): closed-loop loads across reloads
 @Timeout(180)
 class SupervisorUnderLoadTest {
 

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * {@code baton demo-server} in a JVM of its own, as a user runs it, with a control directory and a log
@@ -32,12 +33,14 @@ public final class DemoServerRun implements AutoCloseable {
     private final BatonControl control;
     private final Process first;
     private final Map<Long, ProcessHandle> seen = new ConcurrentHashMap<>();
+    /** Makes each server's name unique in this JVM: test classes run two at a time. */
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private DemoServerRun(Path directory, List<String> launch, Map<String, String> environment, String... arguments)
             throws IOException {
         Path controlDirectory = Files.createDirectory(directory.resolve("control"),
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        String name = "demo-test-" + ProcessHandle.current().pid();
+        String name = "demo-test-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
         this.port = freePort();
         this.log = directory.resolve("demo-server.log");
         this.control = BatonControl.at(controlDirectory.resolve(name + ".sock"));

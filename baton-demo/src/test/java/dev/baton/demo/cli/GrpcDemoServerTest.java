@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /** {@code demo-server --server grpc} as a real process, upgraded by SIGHUP while closed-loop clients call {@code Hello}. */
+@Isolated // runs alone (junit-platform.properties): closed-loop gRPC calls across upgrades
 class GrpcDemoServerTest {
 
     private static final int CLIENTS = 8;

@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShutdownDelayTest {
 
     /** Long enough that the probes below land inside it on a loaded machine. */
-    private static final String DELAY = "12s";
+    private static final String DELAY = "6s";
 
     @TempDir
     Path directory;

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(600)
 @EnabledIfSystemProperty(named = "baton.comparison.servers", matches = ".+",
         disabledReason = "a benchmark: name the servers to compare with -Dbaton.comparison.servers=tomcat,jetty,webflux")
+@Isolated // runs alone (junit-platform.properties): a benchmark: loads across restarts
 class GracefulShutdownComparisonIT {
 
     @TempDir

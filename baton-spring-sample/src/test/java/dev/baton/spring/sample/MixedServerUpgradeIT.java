@@ -13,12 +13,14 @@ import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.Isolated;
 
 /**
  * Tomcat and Jetty generations share one listening socket: Tomcat never switches it to blocking mode
  * (O_NONBLOCK is a flag of the file description every generation holds, and a generation accepting from
  * a selector needs it), and an upgrade from one server to the other and back fails no request.
  */
+@Isolated // runs alone (junit-platform.properties): a closed-loop load across upgrades
 @Timeout(600)
 class MixedServerUpgradeIT {
 
