@@ -8,6 +8,7 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,13 +99,15 @@ final class UpgradeRun {
                     + ") drains", List.of());
         }
         events.failed(settlement.reason());
-        prepared.failedBeforeReady().accept(settlement.reason());
+        List<String> jvmSaid = prepared.failedBeforeReady().apply(settlement.reason());
         boolean wasRunning = successor.isAlive();
         successor.stop(stopTimeout, logPrefix);
         String exit = wasRunning ? "; stopped it (" + successor.exitDescription() + ")" : "";
+        List<String> lastOutput = new ArrayList<>(successor.lastLines());
+        lastOutput.addAll(jvmSaid); // what a recording JVM printed on the tty it was told not to show
         return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, successor.pid(), upgrade.generation, elapsed,
                 "successor pid " + successor.pid() + " (generation " + upgrade.generation + ") "
-                + settlement.reason() + exit + "; " + stillServing(), successor.lastLines());
+                + settlement.reason() + exit + "; " + stillServing(), lastOutput);
     }
 
     /** What tells the successor it is one, and names this generation, should it die before the handover. */

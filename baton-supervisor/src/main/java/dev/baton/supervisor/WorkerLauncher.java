@@ -107,7 +107,7 @@ final class WorkerLauncher {
         machine.settled(worker);
         if (attempt.failure != null) {
             LOG.log(Level.WARNING, logPrefix + worker.describe() + " " + attempt.failure);
-            command.failedBeforeReady().accept(attempt.failure);
+            command.failedBeforeReady().apply(attempt.failure); // the cache logs what the JVM said
             if (!worker.exit.isDone()) {
                 attempt.stoppedByUs = true;
                 retirement.stopUnready(worker, Retirement.STOP_GRACE);

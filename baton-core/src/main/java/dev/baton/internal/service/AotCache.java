@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 /**
@@ -58,9 +58,11 @@ public final class AotCache {
      * @param use how it uses the cache
      * @param started to call with the successor's pid once it runs (a recorder is remembered by it)
      * @param failedBeforeReady to call with the reason if the successor failed before it was ready (a
-     *     recorder's failure gives the cache of its key up: {@link #recordingFailed})
+     *     recorder's failure gives the cache of its key up: {@link #recordingFailed}); it answers the lines
+     *     the JVM printed that its output did not show (a recorder's, see {@link VmOutputLog}), for the report
      */
-    public record Prepared(List<String> command, Use use, LongConsumer started, Consumer<String> failedBeforeReady) {
+    public record Prepared(List<String> command, Use use, LongConsumer started,
+            Function<String, List<String>> failedBeforeReady) {
 
         /** {@code command} as it is, without a cache. */
         static Prepared plain(List<String> command) {
@@ -69,7 +71,7 @@ public final class AotCache {
 
         /** {@code command}, using the cache as {@code use} says, with nothing to do when it starts or fails. */
         private static Prepared of(List<String> command, Use use) {
-            return new Prepared(command, use, pid -> {}, reason -> {});
+            return new Prepared(command, use, pid -> {}, reason -> List.of());
         }
     }
 
@@ -159,6 +161,7 @@ public final class AotCache {
             }
             if (Files.exists(cache)) {
                 Files.deleteIfExists(configuration);
+                Files.deleteIfExists(vmOutput(name));
                 return Prepared.of(withFlags(plain, List.of("-XX:AOTCache=" + cache)), Use.CACHE);
             }
             if (runs(recorder)) {
@@ -179,9 +182,11 @@ public final class AotCache {
                         + "this successor starts without a cache (record the cache once without JFR to have one)");
                 return Prepared.plain(plain);
             }
-            List<String> record = List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration,
-                    // the JVM prints "AOTConfiguration recorded" at exit on its tty, which no -Xlog silences
-                    "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput");
+            List<String> record = new ArrayList<>(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + configuration,
+                    // the JVM prints "AOTConfiguration recorded" at exit on its tty, which no -Xlog silences;
+                    // what it prints goes to a file instead, for the report if it fails
+                    "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput"));
+            record.addAll(VmOutputLog.flags(vmOutput(name)));
             return new Prepared(withFlags(plain, record), Use.RECORD, pid -> remember(recorder, pid, logPrefix),
                     reason -> recordingFailed(plain, reason, logPrefix));
         } catch (IOException | RuntimeException e) {
@@ -198,19 +203,29 @@ public final class AotCache {
      * its output), so a retry would fail the same way at every upgrade; a failure of the application's own
      * costs only the cache, until the jars, the JDK or the options change or the file is removed.
      */
-    void recordingFailed(List<String> command, String reason, String logPrefix) {
+    List<String> recordingFailed(List<String> command, String reason, String logPrefix) {
         List<String> plain = withoutFlags(command);
         try {
             String name = keyOf(plain);
+            List<String> jvmSaid = VmOutputLog.ttyLines(vmOutput(name));
+            String said = jvmSaid.isEmpty() ? "" : "; the JVM said: " + String.join(" / ", jvmSaid);
             Path failed = directory.resolve(name + ".failed");
-            Files.writeString(failed, "the recording successor " + reason + "\n");
+            Files.writeString(failed, "the recording successor " + reason + said + "\n");
             Files.deleteIfExists(directory.resolve(name + ".recorder"));
             Files.deleteIfExists(directory.resolve(name + ".aotconf"));
-            LOG.log(Level.WARNING, logPrefix + "the successor that recorded the AOT cache failed; later successors "
-                    + "start without a cache (remove " + failed + " to record again)");
+            Files.deleteIfExists(vmOutput(name));
+            LOG.log(Level.WARNING, logPrefix + "the successor that recorded the AOT cache failed" + said
+                    + "; later successors start without a cache (remove " + failed + " to record again)");
+            return jvmSaid;
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, logPrefix + "cannot mark the AOT cache in " + directory + " as failed: " + e);
+            return List.of();
         }
+    }
+
+    /** Where a recorder of key {@code name} keeps the JVM's own output, which its tty does not show. */
+    private Path vmOutput(String name) {
+        return directory.resolve(name + ".vmout");
     }
 
     /**

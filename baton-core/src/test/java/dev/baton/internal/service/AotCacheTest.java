@@ -184,6 +184,27 @@ class AotCacheTest {
     }
 
     @Test
+    void recordingFailed_aJvmThatCannotStart_itsErrorIsReportedThoughItsTtyIsSilenced() throws Exception {
+        // A real JVM in record mode that fails at initialization: with -XX:-DisplayVMOutput it prints nothing.
+        // (-cp, not -jar: the launcher would refuse the test's jar, which is no jar, before the JVM starts.)
+        List<String> failing = List.of(JAVA, "-Xmx1k", "-cp", jar.toString(), "Main");
+        AotCache.Prepared recording = cache.prepare(failing, "");
+        assertThat(recording.use()).isEqualTo(AotCache.Use.RECORD);
+        Process jvm = new ProcessBuilder(recording.command()).redirectErrorStream(true).start();
+        String printed = new String(jvm.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(jvm.waitFor()).isEqualTo(1);
+        assertThat(printed).as("the recorder's own output").doesNotContain("Too small maximum heap");
+
+        List<String> jvmSaid = recording.failedBeforeReady().apply("exited with status 1 before it was ready");
+
+        assertThat(jvmSaid).containsExactly("Error occurred during initialization of VM", "Too small maximum heap");
+        assertThat(directory.resolve("aot").resolve(AotCache.keyOf(failing) + ".failed")).content()
+                .contains("exited with status 1 before it was ready; the JVM said: Error occurred during "
+                        + "initialization of VM / Too small maximum heap");
+        assertThat(directory.resolve("aot").resolve(AotCache.keyOf(failing) + ".vmout")).doesNotExist();
+    }
+
+    @Test
     void prepare_anEmptyRecording_recordsAgain() throws IOException {
         Path configuration = directory.resolve("aot").resolve(AotCache.keyOf(command) + ".aotconf");
         Files.createDirectories(configuration.getParent());
