@@ -113,7 +113,7 @@ public final class DemoJob {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
-        try {
+        try (StopOnExit _ = StopOnExit.register("the demo server (" + name + ")", () -> stopServer(server))) {
             awaitServing(server);
             List<Outcome> outcomes = new ArrayList<>();
             for (Load each : loads) {

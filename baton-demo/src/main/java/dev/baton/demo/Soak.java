@@ -101,7 +101,7 @@ public final class Soak {
     private Outcome run() throws IOException, InterruptedException {
         Files.createDirectories(options.workDirectory());
         Process server = start();
-        try {
+        try (StopOnExit _ = StopOnExit.register("the soak's service (" + name + ")", () -> stop(server))) {
             awaitServing(server);
             out.printf("Soak: %d upgrades (%s), %d keep-alive connections never retrying; the log: %s%n",
                     options.upgrades(), options.supervised() ? "supervised" : "in-process", options.connections(), log);
