@@ -91,8 +91,8 @@ final class UpgradeRun {
         Duration elapsed = upgrade.untilReady();
         if (settlement.ready()) {
             events.ready();
-            String probation = upgrade.elapsed().minus(elapsed).toMillis() >= 1
-                    ? " and lived through " + upgrade.elapsed().minus(elapsed).toMillis() + " ms of probation" : "";
+            long probationMillis = upgrade.elapsed().minus(elapsed).toMillis();
+            String probation = probationMillis >= 1 ? " and lived through " + probationMillis + " ms of probation" : "";
             return new UpgradeResult(UpgradeResult.Outcome.SUCCEEDED, pid, successor.pid(), upgrade.generation, elapsed,
                     "generation " + upgrade.generation + " (pid " + successor.pid() + ") is ready after "
                     + elapsed.toMillis() + " ms" + probation + "; generation " + generation + " (pid " + pid
