@@ -112,15 +112,18 @@ public record BatonOptions(
         if (shutdownDelay.compareTo(stopTimeout) <= 0) {
             return Optional.empty();
         }
-        return Optional.of("shutdownDelay " + text(shutdownDelay) + " is longer than " + stopSetting + " "
-                + text(stopTimeout) + ": a process manager that kills after the same stop timeout (systemd's "
+        return Optional.of("shutdownDelay " + formatDuration(shutdownDelay) + " is longer than " + stopSetting + " "
+                + formatDuration(stopTimeout) + ": a process manager that kills after the same stop timeout (systemd's "
                 + "TimeoutStopSec, Kubernetes' terminationGracePeriodSeconds) cuts the delay with SIGKILL; give it "
-                + "more than shutdownDelay + drainTimeout (" + text(shutdownDelay.plus(drainTimeout))
+                + "more than shutdownDelay + drainTimeout (" + formatDuration(shutdownDelay.plus(drainTimeout))
                 + "), or shorten the delay");
     }
 
-    /** A duration as the settings write it: {@code 500ms}, {@code 30s}. */
-    static String text(Duration value) {
+    /**
+     * A duration as the settings write it, {@code 500ms} or {@code 30s}: the inverse of {@link #parseDuration}
+     * for every duration it accepts, for messages that name a setting's value.
+     */
+    public static String formatDuration(Duration value) {
         return value.toMillis() % 1000 == 0 ? value.toSeconds() + "s" : value.toMillis() + "ms";
     }
 

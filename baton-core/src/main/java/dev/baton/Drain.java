@@ -195,7 +195,7 @@ final class Drain {
             return;
         }
         LOG.log(Level.INFO, logPrefix + "stopping (" + why + "): not ready any more; still accepting and serving "
-                + "for the shutdown delay (" + BatonOptions.text(shutdownDelay) + "), then draining");
+                + "for the shutdown delay (" + BatonOptions.formatDuration(shutdownDelay) + "), then draining");
         CompletableFuture<Void> delayOver = new CompletableFuture<>();
         clock.schedule(shutdownDelay, () -> delayOver.complete(null));
         try {

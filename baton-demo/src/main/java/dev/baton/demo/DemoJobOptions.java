@@ -1,5 +1,6 @@
 package dev.baton.demo;
 
+import dev.baton.BatonOptions;
 import dev.baton.load.ConnectionMode;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,7 +58,7 @@ public record DemoJobOptions(List<String> serverCommand, int port, int connectio
             throw new IllegalArgumentException("connections must be 1 to 10000, not " + connections);
         }
         if (duration.compareTo(Duration.ofSeconds(1)) < 0 || duration.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("duration must be 1s to 1h, not " + duration);
+            throw new IllegalArgumentException("duration must be 1s to 1h, not " + BatonOptions.formatDuration(duration));
         }
         if (upgrades < 0 || upgrades > 100) {
             throw new IllegalArgumentException("upgrades must be 0 to 100, not " + upgrades);

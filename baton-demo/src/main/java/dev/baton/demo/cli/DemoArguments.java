@@ -58,8 +58,14 @@ final class DemoArguments {
                             ? "--protocol grpc" : "--protocol http1, h2c, h2 or ws"));
         }
         Path work = Files.createTempDirectory("baton-demo-");
-        return new DemoJobOptions(SelfCommand.of("demo-server"), port, connections,
-                duration, upgrades,
-                newConnections ? ConnectionMode.NEW_CONNECTION : ConnectionMode.KEEP_ALIVE, work, server, spoken, "/");
+        try {
+            return new DemoJobOptions(SelfCommand.of("demo-server"), port, connections, duration, upgrades,
+                    newConnections ? ConnectionMode.NEW_CONNECTION : ConnectionMode.KEEP_ALIVE, work, server, spoken,
+                    "/");
+        } catch (IllegalArgumentException e) {
+            // A value out of range is a usage error (exit 2), and its job gets no work directory.
+            Files.delete(work);
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 }

@@ -55,6 +55,14 @@ class DemoCliTest {
     }
 
     @Test
+    void demo_durationZero_isRefusedInTheFormItWasWritten() {
+        int exit = execute("demo", "--duration", "0s");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("duration must be 1s to 1h, not 0s").doesNotContain("PT0S");
+    }
+
+    @Test
     void bench_helpShowsDurationsWithAUnit() {
         int exit = execute("bench", "--help");
 
