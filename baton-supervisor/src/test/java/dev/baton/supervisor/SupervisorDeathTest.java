@@ -121,6 +121,92 @@ class SupervisorDeathTest {
     }
 
     /**
+     * Under systemd the supervisor's output is a stream socket to the journal, which no process can reopen
+     * through {@code /proc}: at the death the worker's output moves onto /dev/null (README, "Under faults").
+     * Played here by a python launcher whose child reads a socketpair into the log, as journald reads its
+     * stream; the supervisor writes into the other end. What must hold: no request fails on the worker's output
+     * (none is a broken pipe), the request under way finishes, the worker drains and exits, the port is free.
+     */
+    @Test
+    void supervisorKilledUnderLoad_itsOutputAJournalLikeSocket_requestsSucceedWorkerExits() throws Exception {
+        int port = SupervisorUnderLoadTest.freePort();
+        List<String> command = new ArrayList<>(List.of(SupervisorProcess.JAVA));
+        command.addAll(SupervisorProcess.JVM_FLAGS);
+        command.addAll(List.of("-cp", SupervisorProcess.CLASS_PATH, LineLoggingWorkerMain.class.getName(),
+                Integer.toString(port), "journal-lines"));
+        SupervisorProcess supervisor = SupervisorProcess.start(directory, "journal", JOURNAL_LIKE_OUTPUT,
+                List.of("listen.http=127.0.0.1:" + port, "ready=notify", "drain-timeout=20s"), command);
+        supervisors.add(supervisor);
+        supervisor.awaitServing();
+        ProcessHandle worker = ProcessHandle.of(supervisor.servingWorker()).orElseThrow();
+        workers.add(worker);
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + supervisor.pid() + "/fd/2")).toString())
+                .as("the supervisor's standard error").startsWith("socket:");
+        assertThat(get(port, "/")).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.log().contains("served / in pid " + worker.pid()));
+
+        java.util.concurrent.CompletableFuture<Integer> slow =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> get(port, "/slow"));
+        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread load = Thread.ofPlatform().start(() -> {
+            while (loading.get()) {
+                int status = get(port, "/");
+                if (status < 0) {
+                    return; // refused: the worker drained and closed the listener
+                }
+                statuses.add(status);
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> statuses.size() >= 20);
+        supervisor.process.destroyForcibly(); // SIGKILL, under load and with /slow under way
+        supervisor.process.waitFor();
+        java.util.Set<String> workerStdout = new java.util.LinkedHashSet<>();
+        while (worker.isAlive() && !workerStdout.contains("/dev/null")) {
+            try {
+                workerStdout.add(Files.readSymbolicLink(Path.of("/proc/" + worker.pid() + "/fd/1")).toString());
+            } catch (java.io.IOException exited) {
+                break;
+            }
+            Thread.sleep(10); // sampling a descriptor the kernel gives no event for
+        }
+
+        assertThat(workerStdout).as("what the worker's standard output was while it drained").contains("/dev/null");
+
+        assertThat(slow.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the request under way at the death")
+                .isEqualTo(200);
+        Optional<ProcessHandle> exited = awaitExit(worker);
+        loading.set(false);
+        load.join();
+        assertThat(exited).as("the worker exited after its supervisor's death\n" + supervisor.log()).isPresent();
+        assertThat(statuses).as("answers under load (0: reset by the drain, which closed the listener)")
+                .isNotEmpty().noneMatch(status -> status == 500);
+        assertPortFree(port);
+    }
+
+    /**
+     * A launcher that puts the supervisor's standard output and error on a stream socket, as systemd's journal
+     * does: it forks a reader that copies the socket into the launcher's own output (the test's log file),
+     * then becomes the supervisor (exec), so the supervisor keeps the launcher's pid.
+     */
+    private static final List<String> JOURNAL_LIKE_OUTPUT = List.of("python3", "-c", """
+            import os, socket, sys
+            journal, supervisor = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+            if os.fork() == 0:
+                supervisor.close()
+                while True:
+                    data = journal.recv(65536)
+                    if not data:
+                        os._exit(0)
+                    os.write(1, data)
+            journal.close()
+            os.dup2(supervisor.fileno(), 1)
+            os.dup2(supervisor.fileno(), 2)
+            supervisor.close()
+            os.execvp(sys.argv[1], sys.argv[1:])
+            """);
+
+    /**
      * A third-party worker (python) does not watch its supervisor: the supervisor's sentinel sends it SIGTERM
      * at the death, it finishes its requests and exits, and nothing holds the port.
      */
