@@ -34,6 +34,12 @@ public final class Soak {
 
     private static final Duration READY_WAIT = Duration.ofSeconds(60);
     private static final Duration RELOAD_WAIT = Duration.ofSeconds(90);
+    /**
+     * What the light load asks for: a request that sleeps 2 ms, so four connections make about 1,500 req/s
+     * instead of saturating both cores of a small machine, where every successor (nice 10) would then wait
+     * seconds for a share of the CPU and the soak would measure the CPU starvation instead of the upgrades.
+     */
+    private static final String PACED_PATH = "/sleep?ms=2";
     private static final Duration STOP_WAIT = Duration.ofSeconds(45);
 
     /**
@@ -103,8 +109,9 @@ public final class Soak {
         Process server = start();
         try (StopOnExit _ = StopOnExit.register("the soak's service (" + name + ")", () -> stop(server))) {
             awaitServing(server);
-            out.printf("Soak: %d upgrades (%s), %d keep-alive connections never retrying; the log: %s%n",
-                    options.upgrades(), options.supervised() ? "supervised" : "in-process", options.connections(), log);
+            out.printf("Soak: %d upgrades (%s), %d keep-alive connections never retrying, GET %s; the log: %s%n",
+                    options.upgrades(), options.supervised() ? "supervised" : "in-process", options.connections(),
+                    PACED_PATH, log);
             out.printf("%-9s %-8s %-9s %-10s %s%n", "upgrades", "failed", "pid", "role", "fds threads rss_kib  | load");
             return drive();
         } finally {
@@ -155,6 +162,7 @@ public final class Soak {
         int failedUpgrades = 0;
         LoadOptions load = LoadOptions.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                 .withConnections(options.connections())
+                .withPath(PACED_PATH)
                 .withDuration(RELOAD_WAIT.multipliedBy(options.upgrades() + 1L))
                 .withMode(ConnectionMode.KEEP_ALIVE);
         try (HttpJobLoad running = new HttpJobLoad(load)) {
