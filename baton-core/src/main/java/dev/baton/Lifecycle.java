@@ -106,7 +106,7 @@ final class Lifecycle implements ControlledService {
         this.drain = new Drain(options, host.clock(), listeners, notifier, pidFile, () -> controlServer, controlPath,
                 events, generation, pid, logPrefix, start instanceof StartMode.SupervisedWorker, this::drained);
         this.upgradeRun = controlPath.map(path -> new UpgradeRun(host.launcher(), host.clock(),
-                host.environment(), path, generation, options, logPrefix)).orElse(null);
+                host.environment(), path, generation, options, listeners, logPrefix)).orElse(null);
     }
 
     /** Opens this process's generation: reads the process, decides how it started, installs the signals. */

@@ -33,11 +33,12 @@ sealed interface StartMode {
     record SuccessorOf(PredecessorLink link) implements StartMode {}
 
     /**
-     * A successor whose predecessor died before it handed anything over: it binds the listeners and the
-     * control socket afresh, at once, and carries on the generations' count.
+     * A successor whose predecessor died before it handed anything over: it takes the listeners it was
+     * started with ({@link HandedListeners}; binds afresh, at once, any it was not), binds the control socket
+     * afresh and carries on the generations' count.
      */
-    record OrphanedSuccessor(Path socketPath, Descriptor control, PredecessorLink.PredecessorGone gone)
-            implements StartMode {}
+    record OrphanedSuccessor(Path socketPath, Descriptor control, PredecessorLink.PredecessorGone gone,
+            List<InheritedListener> handed) implements StartMode {}
 
     /** A worker of the supervisor {@code supervisorPid}: no control socket, never upgrades itself. */
     record SupervisedWorker(String supervisorPid, int generation, List<PassedSocket> passed) implements StartMode {}
@@ -60,9 +61,11 @@ sealed interface StartMode {
             link = PredecessorLink.connect(environment, options.controlTimeout(), liveness);
         } catch (PredecessorLink.PredecessorGone gone) {
             Path controlPath = controlPath(options, environment);
-            return new OrphanedSuccessor(controlPath, bindControl(controlPath, options), gone);
+            return new OrphanedSuccessor(controlPath, bindControl(controlPath, options), gone,
+                    HandedListeners.take(environment.variables()));
         }
         if (link.isPresent()) {
+            HandedListeners.closeAll(environment.variables()); // the handover gave the same sockets
             return new SuccessorOf(link.get());
         }
         List<PassedSocket> passed = SocketActivation.fromEnvironment(environment.variables(), environment.pid());
@@ -122,7 +125,8 @@ sealed interface StartMode {
     /** The listeners handed to this generation, not yet claimed; the caller owns them (ask once). */
     default List<InheritedListener> inherited() {
         return switch (this) {
-            case ColdStart _, OrphanedSuccessor _ -> List.of();
+            case ColdStart _ -> List.of();
+            case OrphanedSuccessor orphan -> orphan.handed();
             case SocketActivated activated -> fromPassed(activated.passed());
             case SuccessorOf successor -> successor.link().listeners();
             case SupervisedWorker worker -> fromPassed(worker.passed());
@@ -143,9 +147,12 @@ sealed interface StartMode {
                     + " socket-activated listeners; control socket " + activated.socketPath();
             case SuccessorOf successor -> " as the successor of pid " + successor.link().predecessorPid();
             case OrphanedSuccessor orphan -> " as a successor whose predecessor is gone: " + orphan.gone().getMessage()
-                    + "; binding the listeners afresh (connections are refused until they are bound); control "
-                    + "socket " + orphan.socketPath() + "; this process's output still goes to the pipe the "
-                    + "predecessor read, which nobody reads now";
+                    + (orphan.handed().isEmpty()
+                            ? "; binding the listeners afresh (connections are refused until they are bound)"
+                            : "; taking over the " + orphan.handed().size() + " listener(s) it was started with "
+                                    + "(connections wait in their queues meanwhile)")
+                    + "; control socket " + orphan.socketPath() + "; this process's output still goes to the pipe "
+                    + "the predecessor read, which nobody reads now";
             case SupervisedWorker worker -> " under the supervisor pid " + worker.supervisorPid();
         };
     }

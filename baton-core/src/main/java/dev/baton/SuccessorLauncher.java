@@ -12,9 +12,11 @@ interface SuccessorLauncher {
     SuccessorLauncher PROCESSES = SuccessorProcess::start;
 
     /**
-     * Starts {@code command} with this process's environment, less {@code remove}, plus {@code add}.
+     * Starts {@code command} with this process's environment, less {@code remove}, plus {@code add}, and the
+     * descriptors {@code listeners} at its descriptors 3, 4, ... ({@link HandedListeners}).
      *
      * @throws IOException if it cannot be started at all (a missing executable, for instance)
      */
-    Successor launch(List<String> command, Map<String, String> add, List<String> remove) throws IOException;
+    Successor launch(List<String> command, Map<String, String> add, List<String> remove, int[] listeners)
+            throws IOException;
 }

@@ -1,82 +1,181 @@
 package dev.baton;
 
+import dev.baton.internal.os.ChildProcesses;
+import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.os.CpuPriority;
+import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.Errno;
+import dev.baton.internal.os.Pipes;
+import dev.baton.internal.os.Processes;
+import dev.baton.internal.os.Spawn;
+import dev.baton.internal.os.SystemCallException;
 import dev.baton.internal.service.DescriptorUsage;
 import dev.baton.internal.service.ExitDescription;
 import dev.baton.internal.service.LastLines;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A successor generation started by this one: the same command line run again, so a swapped jar or
  * a changed configuration is picked up. Its output is relayed through this process until it is
  * ready; its last lines are kept for the report if it fails.
+ *
+ * <p>Started with {@link Spawn} rather than {@code ProcessBuilder}, which closes every descriptor above 2
+ * in the child: the successor gets this generation's listeners at descriptors 3, 4, ... from its first
+ * instruction ({@link HandedListeners}), so that if this process dies before the handover, the sockets
+ * live on in the successor and connections wait in their queues instead of being refused. It stays in
+ * this process's group, as a {@code ProcessBuilder} child does, so a terminal's Ctrl-C reaches it too.
+ *
+ * <p>Concurrency: the monitor guards {@code exited}, so that no signal is sent once the child is reaped
+ * and its pid may be reused; a daemon thread waits on its pidfd and reaps it.
  */
 final class SuccessorProcess implements Successor {
 
     private static final Logger LOG = System.getLogger(SuccessorProcess.class.getName());
     private static final int REPORTED_LINES = 20;
 
-    private final Process process;
+    private final long pid;
+    private final int pidfd;
+    private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final LastLines lastLines = new LastLines(REPORTED_LINES);
     private final Thread stdoutRelay;
     private final Thread stderrRelay;
+    private boolean exited;
 
-    private SuccessorProcess(Process process) {
-        this.process = process;
+    private SuccessorProcess(long pid, int pidfd, int stdout, int stderr) {
+        this.pid = pid;
+        this.pidfd = pidfd;
         this.stdoutRelay = Thread.ofPlatform().daemon().name("baton-successor-stdout").start(
-                new OutputRelay(process.getInputStream(), new FileOutputStream(FileDescriptor.out), lastLines));
+                new OutputRelay(new PipeInput(stdout), new FileOutputStream(FileDescriptor.out), lastLines));
         this.stderrRelay = Thread.ofPlatform().daemon().name("baton-successor-stderr").start(
-                new OutputRelay(process.getErrorStream(), new FileOutputStream(FileDescriptor.err), lastLines));
+                new OutputRelay(new PipeInput(stderr), new FileOutputStream(FileDescriptor.err), lastLines));
+        Thread.ofPlatform().daemon().name("baton-successor-exit").start(this::awaitExit);
     }
 
     /**
-     * Starts {@code command} with this process's environment, less {@code remove}, plus {@code add}.
+     * Starts {@code command} with this process's environment, less {@code remove}, plus {@code add}, and
+     * {@code listeners} at its descriptors 3, 4, ... in that order.
      *
      * @throws IOException if it cannot be started at all (a missing executable, for instance)
      */
-    static SuccessorProcess start(List<String> command, Map<String, String> add, List<String> remove)
-            throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command);
-        remove.forEach(builder.environment()::remove);
-        builder.environment().putAll(add);
-        builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
+    static SuccessorProcess start(List<String> command, Map<String, String> add, List<String> remove,
+            int[] listeners) throws IOException {
+        Map<String, String> variables = new LinkedHashMap<>(System.getenv());
+        remove.forEach(variables::remove);
+        variables.putAll(add);
+        List<String> environment = new ArrayList<>();
+        variables.forEach((name, value) -> environment.add(name + "=" + value));
+        String executable = executable(command.getFirst(), variables.get("PATH"));
+        int[] stdout = null;
+        int[] stderr = null;
+        long pid;
         try {
+            stdout = Pipes.newPipe();
+            stderr = Pipes.newPipe();
+            int[] fds = new int[3 + listeners.length];
+            fds[0] = 0;
+            fds[1] = stdout[1];
+            fds[2] = stderr[1];
+            System.arraycopy(listeners, 0, fds, 3, listeners.length);
+            Callable<Long> spawn = () -> Spawn.spawn(executable, command, environment, fds, false);
             int nice = StartPriority.startingNice(add);
-            return new SuccessorProcess(nice < 0 ? builder.start() : CpuPriority.spawnAt(nice, builder::start));
-        } catch (IOException e) {
-            Optional<String> exhausted = DescriptorUsage.exhaustion(e);
-            if (exhausted.isPresent()) {
-                throw new IOException(exhausted.get() + " (the JDK said: " + e.getMessage() + ")", e);
-            }
-            throw e;
+            pid = nice < 0 ? spawn.call() : CpuPriority.spawnAt(nice, spawn);
         } catch (Exception e) {
-            throw new IOException("cannot start the successor: " + e, e);
+            closeAll(stdout);
+            closeAll(stderr);
+            throw startFailure(executable, e);
+        }
+        Descriptors.closeQuietly(stdout[1]);
+        Descriptors.closeQuietly(stderr[1]);
+        int pidfd;
+        try {
+            pidfd = ChildProcesses.openPidfd(pid);
+        } catch (SystemCallException e) {
+            killQuietly(pid);
+            closeAll(new int[] {stdout[0], stderr[0]});
+            throw new IOException("started the successor as pid " + pid + " but cannot watch it (" + e.getMessage()
+                    + "); killed it", e);
+        }
+        return new SuccessorProcess(pid, pidfd, stdout[0], stderr[0]);
+    }
+
+    /** The file to run for {@code name}: itself if it has a slash, else the first match on {@code path}. */
+    static String executable(String name, String path) throws IOException {
+        if (name.contains("/")) {
+            return name;
+        }
+        for (String directory : (path == null || path.isEmpty() ? "/usr/bin:/bin" : path).split(":")) {
+            Path candidate = Path.of(directory.isEmpty() ? "." : directory, name);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate.toString();
+            }
+        }
+        throw new IOException("cannot start the successor: '" + name + "' is not found on the PATH (" + path + ")");
+    }
+
+    private static IOException startFailure(String executable, Exception e) {
+        if (e instanceof IOException failure) {
+            Optional<String> exhausted = DescriptorUsage.exhaustion(failure);
+            if (exhausted.isPresent()) {
+                return new IOException(exhausted.get() + " (" + e.getMessage() + ")", e);
+            }
+        }
+        return new IOException(executable + ": " + e.getMessage(), e);
+    }
+
+    private void awaitExit() {
+        try {
+            while (Descriptors.awaitReadable(new int[] {pidfd}, Duration.ofHours(1)) < 0) {
+                // still running: wait again
+            }
+            Optional<ExitStatus> status;
+            synchronized (this) {
+                status = ChildProcesses.reap(pidfd);
+                exited = status.isPresent();
+                if (exited) {
+                    Descriptors.closeQuietly(pidfd);
+                }
+            }
+            if (status.isPresent()) {
+                exit.complete(status.get());
+            } else {
+                LOG.log(Level.WARNING, "the pidfd of successor pid " + pid + " was readable, but it had not exited");
+            }
+        } catch (SystemCallException e) {
+            LOG.log(Level.WARNING, "cannot wait for successor pid " + pid + ": " + e.getMessage());
         }
     }
 
     @Override
     public long pid() {
-        return process.pid();
+        return pid;
     }
 
     @Override
-    public CompletableFuture<Process> onExit() {
-        return process.onExit();
+    public CompletableFuture<ExitStatus> onExit() {
+        return exit;
     }
 
     @Override
     public boolean isAlive() {
-        return process.isAlive();
+        return !exit.isDone();
     }
 
     /**
@@ -85,31 +184,49 @@ final class SuccessorProcess implements Successor {
      */
     @Override
     public void stop(Duration grace, String logPrefix) {
-        if (process.isAlive()) {
-            process.destroy();
-            try {
-                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                    LOG.log(Level.WARNING, logPrefix + "successor pid " + process.pid() + " did not exit within "
-                            + grace.toSeconds() + "s of SIGTERM; sending SIGKILL");
-                    process.destroyForcibly();
-                }
-                process.waitFor();
-            } catch (InterruptedException e) {
-                process.destroyForcibly();
-                Thread.currentThread().interrupt();
+        if (!isAlive()) {
+            return;
+        }
+        send(Processes.SIGTERM);
+        try {
+            exit.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.log(Level.WARNING, logPrefix + "successor pid " + pid + " did not exit within " + grace.toSeconds()
+                    + "s of SIGTERM; sending SIGKILL");
+            send(Processes.SIGKILL);
+            exit.join();
+        } catch (InterruptedException e) {
+            send(Processes.SIGKILL);
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e); // never completed exceptionally
+        }
+    }
+
+    private synchronized void send(int signal) {
+        if (exited) {
+            return;
+        }
+        try {
+            Processes.kill(pid, signal);
+        } catch (SystemCallException e) {
+            if (e.errno() != Errno.ESRCH) {
+                LOG.log(Level.WARNING, "cannot signal successor pid " + pid + ": " + e.getMessage());
             }
         }
     }
 
     @Override
     public boolean exitedCleanly() {
-        return !process.isAlive() && process.exitValue() == 0;
+        ExitStatus status = exit.getNow(null);
+        return status != null && status.signal() == 0 && status.code() == 0;
     }
 
-    /** How it exited, as the JDK reports it: 128 + N may be the signal N (see {@link ExitDescription}). */
+    /** How it exited: with a status, or killed by a signal (the kernel tells the two apart). */
     @Override
     public String exitDescription() {
-        return ExitDescription.ofExitValue(process.exitValue());
+        ExitStatus status = exit.getNow(null);
+        return status == null ? "is still running" : ExitDescription.of(status.code(), status.signal());
     }
 
     /** Its last lines of output, once the relays have read what it wrote before it exited. */
@@ -122,5 +239,61 @@ final class SuccessorProcess implements Successor {
             Thread.currentThread().interrupt();
         }
         return lastLines.snapshot();
+    }
+
+    private static void killQuietly(long pid) {
+        try {
+            Processes.kill(pid, Processes.SIGKILL);
+        } catch (SystemCallException ignored) {
+            // not reaped yet, so the pid is still its own; gone already is fine
+        }
+    }
+
+    private static void closeAll(int[] fds) {
+        if (fds != null) {
+            for (int fd : fds) {
+                Descriptors.closeQuietly(fd);
+            }
+        }
+    }
+
+    /** The read end of a pipe as a stream; closing it closes the descriptor. */
+    private static final class PipeInput extends InputStream {
+        private final int fd;
+        private boolean closed;
+
+        PipeInput(int fd) {
+            this.fd = fd;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (length == 0) {
+                return 0;
+            }
+            byte[] chunk = offset == 0 && length == buffer.length ? buffer : new byte[length];
+            int read = Pipes.read(fd, chunk);
+            if (read == 0) {
+                return -1;
+            }
+            if (chunk != buffer) {
+                System.arraycopy(chunk, 0, buffer, offset, read);
+            }
+            return read;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                Descriptors.closeQuietly(fd);
+            }
+        }
     }
 }

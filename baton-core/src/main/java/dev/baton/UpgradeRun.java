@@ -1,6 +1,7 @@
 package dev.baton;
 
 import dev.baton.internal.events.BatonEvents;
+import dev.baton.internal.protocol.Message;
 import dev.baton.internal.service.AotCache;
 import dev.baton.internal.service.PredecessorOutput;
 import java.io.IOException;
@@ -38,10 +39,12 @@ final class UpgradeRun {
     private final String logPrefix;
     private final Optional<AotCache> aotCache;
     private final Map<String, String> environment;
+    private final ListenerSet listeners;
 
     UpgradeRun(SuccessorLauncher launcher, GenerationClock clock, ProcessEnvironment self, Path controlPath,
-            int generation, BatonOptions options, String logPrefix) {
+            int generation, BatonOptions options, ListenerSet listeners, String logPrefix) {
         this.launcher = launcher;
+        this.listeners = listeners;
         this.clock = clock;
         this.command = self.commandLine();
         this.controlPath = controlPath;
@@ -62,8 +65,12 @@ final class UpgradeRun {
         AotCache.Prepared prepared = AotCache.prepare(aotCache, command, logPrefix);
         Map<String, String> add = new HashMap<>(StartPriority.forSuccessor(environment, logPrefix));
         add.putAll(successorVariables());
+        List<Listener> handed = listeners.active();
+        add.put(HandedListeners.VARIABLE, HandedListeners.describe(handed.stream()
+                .map(listener -> new Message.ListenerSpec(listener.name(), listener.address().toString())).toList()));
         try {
-            successor = launcher.launch(prepared.command(), add, NOT_INHERITED);
+            successor = launcher.launch(prepared.command(), add, NOT_INHERITED,
+                    handed.stream().mapToInt(Listener::descriptor).toArray());
             prepared.started().accept(successor.pid());
         } catch (IOException e) {
             String reason = "cannot start the successor " + command + ": " + e.getMessage();

@@ -134,10 +134,12 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
     }
 
     @Override
-    public synchronized Successor launch(List<String> command, Map<String, String> add, List<String> remove) {
+    public synchronized Successor launch(List<String> command, Map<String, String> add, List<String> remove,
+            int[] listeners) {
         Script script = scripts.isEmpty() ? Script.READY : scripts.removeFirst();
         Map<String, String> variables = new HashMap<>(add);
         remove.forEach(variables::remove);
+        variables.remove(HandedListeners.VARIABLE); // a fake successor shares this JVM's descriptors: none handed
         FakeSuccessor successor = new FakeSuccessor(script, variables);
         launched.add(successor);
         return successor;

@@ -278,7 +278,7 @@ class HandoverFaultTest {
                     PredecessorLink.LAUNCHED_VARIABLE, Long.toString(System.currentTimeMillis()));
             ProcessEnvironment environment = new ProcessEnvironment(variables, PID, PID, System.currentTimeMillis(),
                     List.of("fake-app"));
-            SuccessorLauncher none = (command, add, remove) -> {
+            SuccessorLauncher none = (command, add, remove, listeners) -> {
                 throw new IOException("no upgrade in this test");
             };
             Lifecycle lifecycle = Lifecycle.create(FakeGenerations.options(temp),

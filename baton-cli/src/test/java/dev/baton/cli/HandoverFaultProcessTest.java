@@ -55,25 +55,38 @@ class HandoverFaultProcessTest {
     }
 
     @Test
-    void reload_predecessorKilledAsItLaunchesTheSuccessor_successorServesOnItsOwn() throws Exception {
+    void reload_predecessorKilledAsItLaunchesTheSuccessor_successorServesOnItsOwnNoConnectionRefused()
+            throws Exception {
         try (DemoServerProcess server = DemoServerProcess.start(directory, "")) {
             long oldPid = server.servingPid();
-            CompletableFuture<UpgradeResult> reload = CompletableFuture.supplyAsync(() -> reload(server));
-            awaitLog(server, "started successor pid ");
-            long successorPid = successorPid(server, oldPid);
+            PacedLoad load = new PacedLoad(server.port());
+            try {
+                CompletableFuture<UpgradeResult> reload = CompletableFuture.supplyAsync(() -> reload(server));
+                awaitLog(server, "started successor pid ");
+                long successorPid = successorPid(server, oldPid);
 
-            server.signal("KILL", oldPid);
+                server.signal("KILL", oldPid);
 
-            long newPid = server.awaitServingOtherThan(oldPid);
-            assertThat(newPid).isEqualTo(successorPid);
-            assertThat(Files.readString(server.pidFile()).strip()).isEqualTo(Long.toString(newPid));
-            assertThat(RawHttp.get(server.port(), "/").pid()).isEqualTo(newPid);
-            assertThat(server.status().lastReload()).as("killed before or after it connected")
-                    .containsAnyOf("started on its own", "which died");
-            // Killed before the successor connected, it never handed over its streams: the successor reopens the
-            // log the predecessor named at launch, so its lines are not lost to the dead relay pipe.
-            awaitLog(server, "pid " + newPid + "] serving on ");
-            reload.cancel(true);
+                long newPid = server.awaitServingOtherThan(oldPid);
+                assertThat(newPid).isEqualTo(successorPid);
+                assertThat(Files.readString(server.pidFile()).strip()).isEqualTo(Long.toString(newPid));
+                assertThat(RawHttp.get(server.port(), "/").pid()).isEqualTo(newPid);
+                assertThat(server.status().lastReload()).as("killed before or after it connected")
+                        .containsAnyOf("started on its own", "which died");
+                // Killed before the successor connected, it never handed over its streams: the successor reopens
+                // the log the predecessor named at launch, so its lines are not lost to the dead relay pipe.
+                awaitLog(server, "pid " + newPid + "] serving on ");
+                if (server.status().lastReload().contains("started on its own")) {
+                    assertThat(server.logText()).contains("taking over the 1 listener(s) it was started with");
+                }
+                int before = load.answered.get();
+                await().atMost(WAIT).until(() -> load.answered.get() > before + 20);
+                reload.cancel(true);
+            } finally {
+                load.close();
+            }
+            assertThat(load.refused).as("connections refused: the successor held the listener from its spawn"
+                    + server.logTail()).hasValue(0);
         }
     }
 
@@ -81,23 +94,9 @@ class HandoverFaultProcessTest {
     void reload_successorKilledRightAfterReady_oldAcceptsAgainNoConnectionRefusedReloadFails() throws Exception {
         try (DemoServerProcess server = DemoServerProcess.start(directory, "", "--probation", "10s")) {
             long oldPid = server.servingPid();
-            AtomicBoolean loading = new AtomicBoolean(true);
-            AtomicInteger refused = new AtomicInteger();
-            AtomicInteger answered = new AtomicInteger();
-            Thread load = Thread.ofPlatform().name("test-load").start(() -> {
-                while (loading.get()) {
-                    try {
-                        if (RawHttp.get(server.port(), "/").status() == 200) {
-                            answered.incrementAndGet();
-                        }
-                    } catch (ConnectException e) {
-                        refused.incrementAndGet();
-                    } catch (IOException e) {
-                        // another failure kind; this test counts refusals
-                    }
-                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // light load: pace it
-                }
-            });
+            PacedLoad load = new PacedLoad(server.port());
+            AtomicInteger refused = load.refused;
+            AtomicInteger answered = load.answered;
             try {
                 CompletableFuture<UpgradeResult> reload = CompletableFuture.supplyAsync(() -> reload(server));
                 long newPid = await().atMost(DemoServerProcess.RELOAD_WAIT).pollInterval(Duration.ofMillis(5)).until(
@@ -116,8 +115,7 @@ class HandoverFaultProcessTest {
                 assertThat(server.logText()).contains("successor pid " + newPid + " died",
                         "accepting again on the listeners this generation kept");
             } finally {
-                loading.set(false);
-                load.join(WAIT);
+                load.close();
             }
             assertThat(refused).as("connections refused" + server.logTail()).hasValue(0);
         }
@@ -187,5 +185,35 @@ class HandoverFaultProcessTest {
         long pid = Long.parseLong(log.substring(at + marker.length()).split("\\D", 2)[0]);
         server.record(pid);
         return pid;
+    }
+
+    /** GET / on a new connection every 20 ms, counting refused connections and answers, until closed. */
+    private static final class PacedLoad {
+        final AtomicInteger refused = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+        private final AtomicBoolean loading = new AtomicBoolean(true);
+        private final Thread thread;
+
+        PacedLoad(int port) {
+            thread = Thread.ofPlatform().name("test-load").start(() -> {
+                while (loading.get()) {
+                    try {
+                        if (RawHttp.get(port, "/").status() == 200) {
+                            answered.incrementAndGet();
+                        }
+                    } catch (ConnectException e) {
+                        refused.incrementAndGet();
+                    } catch (IOException e) {
+                        // another failure kind; these tests count refusals
+                    }
+                    java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // light load: pace it
+                }
+            });
+        }
+
+        void close() throws InterruptedException {
+            loading.set(false);
+            thread.join(WAIT);
+        }
     }
 }

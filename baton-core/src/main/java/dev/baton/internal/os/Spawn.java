@@ -82,6 +82,15 @@ public final class Spawn {
      */
     public static long spawn(String path, List<String> arguments, List<String> environment, int[] fds)
             throws SystemCallException {
+        return spawn(path, arguments, environment, fds, true);
+    }
+
+    /**
+     * Starts {@code path} as {@link #spawn(String, List, List, int[])} does, in a process group of its own
+     * if {@code ownProcessGroup}, else in this process's group (where a terminal's Ctrl-C reaches it too).
+     */
+    public static long spawn(String path, List<String> arguments, List<String> environment, int[] fds,
+            boolean ownProcessGroup) throws SystemCallException {
         int count = fds.length;
         List<Integer> duplicates = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
@@ -111,9 +120,12 @@ public final class Spawn {
                     MemorySegment none = SignalSets.of(arena, List.of());
                     check("posix_spawnattr_setsigdefault", invoke(ATTR_SETSIGDEFAULT, attributes, all));
                     check("posix_spawnattr_setsigmask", invoke(ATTR_SETSIGMASK, attributes, none));
-                    check("posix_spawnattr_setpgroup", invoke(ATTR_SETPGROUP, attributes, 0));
-                    check("posix_spawnattr_setflags", invoke(ATTR_SETFLAGS, attributes,
-                            (short) (POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETPGROUP)));
+                    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
+                    if (ownProcessGroup) {
+                        check("posix_spawnattr_setpgroup", invoke(ATTR_SETPGROUP, attributes, 0));
+                        flags |= POSIX_SPAWN_SETPGROUP;
+                    }
+                    check("posix_spawnattr_setflags", invoke(ATTR_SETFLAGS, attributes, flags));
                     MemorySegment pid = arena.allocate(INT);
                     check("posix_spawn(" + path + ")", invoke(SPAWN, pid, arena.allocateFrom(path), actions,
                             attributes, stringArray(arena, arguments), stringArray(arena, environment)));
