@@ -90,7 +90,7 @@ final class SuccessorProcess implements Successor {
             stdout = Pipes.newPipe();
             stderr = Pipes.newPipe();
             int[] fds = new int[3 + listeners.length];
-            fds[0] = 0;
+            fds[0] = Descriptors.isOpen(0) ? 0 : Spawn.NULL_DEVICE; // a daemon may run with its stdin closed
             fds[1] = stdout[1];
             fds[2] = stderr[1];
             System.arraycopy(listeners, 0, fds, 3, listeners.length);
