@@ -41,10 +41,7 @@ class HandoverFaultProcessTest {
 
             server.signal("KILL", oldPid);
 
-            long newPid = server.awaitServingOtherThan(oldPid);
-            assertThat(newPid).isEqualTo(successorPid);
-            assertThat(Files.readString(server.pidFile()).strip()).isEqualTo(Long.toString(newPid));
-            assertThat(RawHttp.get(server.port(), "/").pid()).isEqualTo(newPid);
+            long newPid = awaitSuccessorAlone(server, oldPid, successorPid);
             awaitLog(server, "[gen 2 pid " + newPid + "] serving on ");
             assertThat(server.logText()).as("its log lines reach the service's log, not a dead pipe")
                     .contains("the predecessor pid " + oldPid + " (generation 1) died during the handover")
@@ -67,10 +64,7 @@ class HandoverFaultProcessTest {
 
                 server.signal("KILL", oldPid);
 
-                long newPid = server.awaitServingOtherThan(oldPid);
-                assertThat(newPid).isEqualTo(successorPid);
-                assertThat(Files.readString(server.pidFile()).strip()).isEqualTo(Long.toString(newPid));
-                assertThat(RawHttp.get(server.port(), "/").pid()).isEqualTo(newPid);
+                long newPid = awaitSuccessorAlone(server, oldPid, successorPid);
                 assertThat(server.status().lastReload()).as("killed before or after it connected")
                         .containsAnyOf("started on its own", "which died");
                 // Killed before the successor connected, it never handed over its streams: the successor reopens
@@ -171,6 +165,15 @@ class HandoverFaultProcessTest {
         } catch (IOException | NumberFormatException e) {
             return 0;
         }
+    }
+
+    /** Waits until the successor serves in place of the killed predecessor; its pid is in the pidfile and answers. */
+    private static long awaitSuccessorAlone(DemoServerProcess server, long oldPid, long successorPid) throws Exception {
+        long newPid = server.awaitServingOtherThan(oldPid);
+        assertThat(newPid).isEqualTo(successorPid);
+        assertThat(Files.readString(server.pidFile()).strip()).isEqualTo(Long.toString(newPid));
+        assertThat(RawHttp.get(server.port(), "/").pid()).isEqualTo(newPid);
+        return newPid;
     }
 
     private static void awaitLog(DemoServerProcess server, String text) {

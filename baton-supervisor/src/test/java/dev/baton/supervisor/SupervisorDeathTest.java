@@ -74,50 +74,15 @@ class SupervisorDeathTest {
     @Test
     void supervisorKilledUnderLoad_workerOutputMovesToSupervisorsLog_requestsSucceed() throws Exception {
         int port = SupervisorUnderLoadTest.freePort();
-        List<String> command = new ArrayList<>(List.of(SupervisorProcess.JAVA));
-        command.addAll(SupervisorProcess.JVM_FLAGS);
-        command.addAll(List.of("-cp", SupervisorProcess.CLASS_PATH, LineLoggingWorkerMain.class.getName(),
-                Integer.toString(port), "line-logger"));
-        SupervisorProcess supervisor = SupervisorProcess.start(directory, "lines",
-                List.of("listen.http=127.0.0.1:" + port, "ready=notify", "drain-timeout=20s"), command);
-        supervisors.add(supervisor);
-        supervisor.awaitServing();
-        ProcessHandle worker = ProcessHandle.of(supervisor.servingWorker()).orElseThrow();
-        workers.add(worker);
-        assertThat(get(port, "/")).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.log().contains("served / in pid " + worker.pid()));
+        SupervisorProcess supervisor = startLineLogger("lines", List.of(), port);
 
-        java.util.concurrent.CompletableFuture<Integer> slow =
-                java.util.concurrent.CompletableFuture.supplyAsync(() -> get(port, "/slow"));
-        java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
-        List<Integer> statuses = java.util.Collections.synchronizedList(new ArrayList<>());
-        Thread load = Thread.ofPlatform().start(() -> {
-            while (loading.get()) {
-                int status = get(port, "/");
-                if (status < 0) {
-                    return; // refused: the worker drained and closed the listener
-                }
-                statuses.add(status);
-            }
-        });
-        await().atMost(Duration.ofSeconds(20)).until(() -> statuses.size() >= 20);
-        supervisor.process.destroyForcibly(); // SIGKILL, under load and with /slow under way
-        supervisor.process.waitFor();
+        ProcessHandle worker = killUnderLoad(supervisor, port, _ -> { });
 
-        assertThat(slow.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the request under way at the death")
-                .isEqualTo(200);
-        Optional<ProcessHandle> exited = awaitExit(worker);
-        loading.set(false);
-        load.join();
         String log = supervisor.log();
-        assertThat(exited).as("the worker exited after its supervisor's death\n" + log).isPresent();
-        assertThat(statuses).as("answers under load (0: reset by the drain, which closed the listener)")
-                .isNotEmpty().noneMatch(status -> status == 500);
         assertThat(log.substring(log.indexOf("the supervisor pid " + supervisor.pid() + " died")))
                 .as("the death line and, after it, the slow request's line, in the supervisor's log file")
                 .contains("(output moved off its pipes: stdout to " + supervisor.log,
                         "served /slow in pid " + worker.pid());
-        assertPortFree(port);
     }
 
     /**
@@ -130,18 +95,52 @@ class SupervisorDeathTest {
     @Test
     void supervisorKilledUnderLoad_itsOutputAJournalLikeSocket_requestsSucceedWorkerExits() throws Exception {
         int port = SupervisorUnderLoadTest.freePort();
+        SupervisorProcess supervisor = startLineLogger("journal", JOURNAL_LIKE_OUTPUT, port);
+        assertThat(Files.readSymbolicLink(Path.of("/proc/" + supervisor.pid() + "/fd/2")).toString())
+                .as("the supervisor's standard error").startsWith("socket:");
+
+        killUnderLoad(supervisor, port, worker -> {
+            java.util.Set<String> workerStdout = new java.util.LinkedHashSet<>();
+            while (worker.isAlive() && !workerStdout.contains("/dev/null")) {
+                try {
+                    workerStdout.add(Files.readSymbolicLink(Path.of("/proc/" + worker.pid() + "/fd/1")).toString());
+                } catch (java.io.IOException exited) {
+                    break;
+                }
+                Thread.sleep(10); // sampling a descriptor the kernel gives no event for
+            }
+            assertThat(workerStdout).as("what the worker's standard output was while it drained")
+                    .contains("/dev/null");
+        });
+    }
+
+    /** A supervisor of {@link LineLoggingWorkerMain} on {@code port}, serving, under {@code launcher}. */
+    private SupervisorProcess startLineLogger(String name, List<String> launcher, int port) throws Exception {
         List<String> command = new ArrayList<>(List.of(SupervisorProcess.JAVA));
         command.addAll(SupervisorProcess.JVM_FLAGS);
         command.addAll(List.of("-cp", SupervisorProcess.CLASS_PATH, LineLoggingWorkerMain.class.getName(),
-                Integer.toString(port), "journal-lines"));
-        SupervisorProcess supervisor = SupervisorProcess.start(directory, "journal", JOURNAL_LIKE_OUTPUT,
+                Integer.toString(port), name + "-worker"));
+        SupervisorProcess supervisor = SupervisorProcess.start(directory, name, launcher,
                 List.of("listen.http=127.0.0.1:" + port, "ready=notify", "drain-timeout=20s"), command);
         supervisors.add(supervisor);
-        supervisor.awaitServing();
+        return supervisor.awaitServing();
+    }
+
+    /** What a test checks of the worker right after its supervisor's death, while it drains. */
+    private interface WhileDraining {
+        void check(ProcessHandle worker) throws Exception;
+    }
+
+    /**
+     * SIGKILLs {@code supervisor} under a closed-loop load and with a 3 s request under way, runs
+     * {@code whileDraining}, then checks what must hold after any such death: the slow request answered, no
+     * request failed (500 is a failed write of the worker's line), the worker exited, the port is free.
+     * Returns the worker.
+     */
+    private ProcessHandle killUnderLoad(SupervisorProcess supervisor, int port, WhileDraining whileDraining)
+            throws Exception {
         ProcessHandle worker = ProcessHandle.of(supervisor.servingWorker()).orElseThrow();
         workers.add(worker);
-        assertThat(Files.readSymbolicLink(Path.of("/proc/" + supervisor.pid() + "/fd/2")).toString())
-                .as("the supervisor's standard error").startsWith("socket:");
         assertThat(get(port, "/")).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> supervisor.log().contains("served / in pid " + worker.pid()));
 
@@ -161,17 +160,7 @@ class SupervisorDeathTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> statuses.size() >= 20);
         supervisor.process.destroyForcibly(); // SIGKILL, under load and with /slow under way
         supervisor.process.waitFor();
-        java.util.Set<String> workerStdout = new java.util.LinkedHashSet<>();
-        while (worker.isAlive() && !workerStdout.contains("/dev/null")) {
-            try {
-                workerStdout.add(Files.readSymbolicLink(Path.of("/proc/" + worker.pid() + "/fd/1")).toString());
-            } catch (java.io.IOException exited) {
-                break;
-            }
-            Thread.sleep(10); // sampling a descriptor the kernel gives no event for
-        }
-
-        assertThat(workerStdout).as("what the worker's standard output was while it drained").contains("/dev/null");
+        whileDraining.check(worker);
 
         assertThat(slow.get(60, java.util.concurrent.TimeUnit.SECONDS)).as("the request under way at the death")
                 .isEqualTo(200);
@@ -182,6 +171,7 @@ class SupervisorDeathTest {
         assertThat(statuses).as("answers under load (0: reset by the drain, which closed the listener)")
                 .isNotEmpty().noneMatch(status -> status == 500);
         assertPortFree(port);
+        return worker;
     }
 
     /**
