@@ -60,9 +60,15 @@ sealed interface StartMode {
         try {
             link = PredecessorLink.connect(environment, options.controlTimeout(), liveness);
         } catch (PredecessorLink.PredecessorGone gone) {
-            Path controlPath = controlPath(options, environment);
-            return new OrphanedSuccessor(controlPath, bindControl(controlPath, options), gone,
-                    HandedListeners.take(environment.variables()));
+            // Taken before the control socket is bound: that socket must not land where a handed one was.
+            List<InheritedListener> handed = HandedListeners.take(environment.variables());
+            try {
+                Path controlPath = controlPath(options, environment);
+                return new OrphanedSuccessor(controlPath, bindControl(controlPath, options), gone, handed);
+            } catch (IOException | RuntimeException e) {
+                handed.forEach(listener -> listener.socket().close());
+                throw e;
+            }
         }
         if (link.isPresent()) {
             HandedListeners.closeAll(environment.variables()); // the handover gave the same sockets

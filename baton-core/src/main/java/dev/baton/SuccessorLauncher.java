@@ -1,15 +1,30 @@
 package dev.baton;
 
+import dev.baton.internal.os.Availability;
 import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Starts a successor generation: {@link #PROCESSES} runs a real process; the state-machine tests fake it. */
 @FunctionalInterface
 interface SuccessorLauncher {
 
-    /** Runs the command line again, as a child process of this one. */
-    SuccessorLauncher PROCESSES = SuccessorProcess::start;
+    /**
+     * Runs the command line again, as a child process of this one: through posix_spawn with the listeners
+     * at its descriptors 3, 4, ... ({@link SuccessorProcess}) where this C library and kernel offer what that
+     * needs, else through {@code ProcessBuilder} ({@link ProcessBuilderSuccessor}), which hands it none.
+     */
+    SuccessorLauncher PROCESSES = (command, add, remove, listeners) -> {
+        if (Spawning.UNAVAILABLE.isEmpty()) {
+            return SuccessorProcess.start(command, add, remove, listeners);
+        }
+        Map<String, String> without = new HashMap<>(add);
+        without.remove(HandedListeners.VARIABLE); // none is handed at the spawn
+        return ProcessBuilderSuccessor.start(command, without, remove);
+    };
 
     /**
      * Starts {@code command} with this process's environment, less {@code remove}, plus {@code add}, and the
@@ -19,4 +34,19 @@ interface SuccessorLauncher {
      */
     Successor launch(List<String> command, Map<String, String> add, List<String> remove, int[] listeners)
             throws IOException;
+
+    /** Whether successors can be spawned with their listeners here, checked once. */
+    final class Spawning {
+        static final Optional<String> UNAVAILABLE = check();
+
+        private Spawning() {}
+
+        private static Optional<String> check() {
+            Optional<String> cause = Availability.supervisorUnavailabilityCause();
+            cause.ifPresent(why -> System.getLogger("dev.baton").log(Level.INFO, "successors start through "
+                    + "ProcessBuilder and get their listeners at the handover only (" + why + "): a predecessor "
+                    + "that dies before the handover leaves its successor to bind them afresh"));
+            return cause;
+        }
+    }
 }

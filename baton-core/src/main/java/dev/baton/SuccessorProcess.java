@@ -53,6 +53,9 @@ final class SuccessorProcess implements Successor {
 
     private final long pid;
     private final int pidfd;
+    /** What {@link #exit} holds when the child's end could not be read. */
+    private static final ExitStatus UNKNOWN = new ExitStatus(-1, 0);
+
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
     private final LastLines lastLines = new LastLines(REPORTED_LINES);
     private final Thread stdoutRelay;
@@ -83,6 +86,7 @@ final class SuccessorProcess implements Successor {
         List<String> environment = new ArrayList<>();
         variables.forEach((name, value) -> environment.add(name + "=" + value));
         String executable = executable(command.getFirst(), variables.get("PATH"));
+        boolean stdinOpen = Descriptors.isOpen(0); // before the pipes, which may take a free descriptor 0
         int[] stdout = null;
         int[] stderr = null;
         long pid;
@@ -90,17 +94,21 @@ final class SuccessorProcess implements Successor {
             stdout = Pipes.newPipe();
             stderr = Pipes.newPipe();
             int[] fds = new int[3 + listeners.length];
-            fds[0] = Descriptors.isOpen(0) ? 0 : Spawn.NULL_DEVICE; // a daemon may run with its stdin closed
+            fds[0] = stdinOpen ? 0 : Spawn.NULL_DEVICE; // a daemon may run with its stdin closed
             fds[1] = stdout[1];
             fds[2] = stderr[1];
             System.arraycopy(listeners, 0, fds, 3, listeners.length);
-            Callable<Long> spawn = () -> Spawn.spawn(executable, command, environment, fds, false);
+            Callable<Long> spawn = () -> Spawn.spawn(executable, command, environment, fds, Spawn.Mode.ATTACHED);
             int nice = StartPriority.startingNice(add);
             pid = nice < 0 ? spawn.call() : CpuPriority.spawnAt(nice, spawn);
         } catch (Exception e) {
             closeAll(stdout);
             closeAll(stderr);
             throw startFailure(executable, e);
+        } catch (Error e) {
+            closeAll(stdout);
+            closeAll(stderr);
+            throw e;
         }
         Descriptors.closeQuietly(stdout[1]);
         Descriptors.closeQuietly(stderr[1]);
@@ -108,10 +116,9 @@ final class SuccessorProcess implements Successor {
         try {
             pidfd = ChildProcesses.openPidfd(pid);
         } catch (SystemCallException e) {
-            killQuietly(pid);
+            killAndReap(pid);
             closeAll(new int[] {stdout[0], stderr[0]});
-            throw new IOException("started the successor as pid " + pid + " but cannot watch it (" + e.getMessage()
-                    + "); killed it", e);
+            throw startFailure("started the successor as pid " + pid + " but cannot watch it, so killed it", e);
         }
         return new SuccessorProcess(pid, pidfd, stdout[0], stderr[0]);
     }
@@ -121,45 +128,56 @@ final class SuccessorProcess implements Successor {
         if (name.contains("/")) {
             return name;
         }
-        for (String directory : (path == null || path.isEmpty() ? "/usr/bin:/bin" : path).split(":")) {
+        String searched = path == null || path.isEmpty() ? "/usr/bin:/bin" : path;
+        for (String directory : searched.split(":")) {
             Path candidate = Path.of(directory.isEmpty() ? "." : directory, name);
             if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
                 return candidate.toString();
             }
         }
-        throw new IOException("cannot start the successor: '" + name + "' is not found on the PATH (" + path + ")");
+        throw new IOException("'" + name + "' is not an executable file in any directory of the PATH (" + searched
+                + ")");
     }
 
-    private static IOException startFailure(String executable, Exception e) {
+    private static IOException startFailure(String what, Exception e) {
         if (e instanceof IOException failure) {
             Optional<String> exhausted = DescriptorUsage.exhaustion(failure);
             if (exhausted.isPresent()) {
                 return new IOException(exhausted.get() + " (" + e.getMessage() + ")", e);
             }
         }
-        return new IOException(executable + ": " + e.getMessage(), e);
+        return new IOException(what + ": " + e.getMessage(), e);
     }
 
+    /**
+     * Waits on the pidfd, then reaps the child under the monitor (so that {@link #send} never signals a reaped
+     * pid). Whatever fails, {@link #exit} completes and the pidfd is closed: a caller of {@link #stop} must
+     * never wait for ever.
+     */
     private void awaitExit() {
+        ExitStatus status = UNKNOWN;
         try {
-            while (Descriptors.awaitReadable(new int[] {pidfd}, Duration.ofHours(1)) < 0) {
-                // still running: wait again
-            }
-            Optional<ExitStatus> status;
-            synchronized (this) {
-                status = ChildProcesses.reap(pidfd);
-                exited = status.isPresent();
-                if (exited) {
-                    Descriptors.closeQuietly(pidfd);
+            while (true) {
+                Descriptors.awaitReadable(new int[] {pidfd}, Duration.ofHours(1));
+                Optional<ExitStatus> reaped;
+                synchronized (this) {
+                    reaped = ChildProcesses.reap(pidfd);
+                    exited = reaped.isPresent();
+                }
+                if (reaped.isPresent()) {
+                    status = reaped.get();
+                    break;
                 }
             }
-            if (status.isPresent()) {
-                exit.complete(status.get());
-            } else {
-                LOG.log(Level.WARNING, "the pidfd of successor pid " + pid + " was readable, but it had not exited");
-            }
         } catch (SystemCallException e) {
+            // ECHILD: something else reaped it (SIGCHLD ignored makes the kernel do so); its status is lost
             LOG.log(Level.WARNING, "cannot wait for successor pid " + pid + ": " + e.getMessage());
+            synchronized (this) {
+                exited = true;
+            }
+        } finally {
+            Descriptors.closeQuietly(pidfd);
+            exit.complete(status);
         }
     }
 
@@ -194,7 +212,15 @@ final class SuccessorProcess implements Successor {
             LOG.log(Level.WARNING, logPrefix + "successor pid " + pid + " did not exit within " + grace.toSeconds()
                     + "s of SIGTERM; sending SIGKILL");
             send(Processes.SIGKILL);
-            exit.join();
+            try {
+                exit.get(grace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException | InterruptedException | ExecutionException stillThere) {
+                LOG.log(Level.WARNING, logPrefix + "successor pid " + pid + " has not been reaped "
+                        + grace.toSeconds() + "s after SIGKILL; going on without it");
+                if (stillThere instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         } catch (InterruptedException e) {
             send(Processes.SIGKILL);
             Thread.currentThread().interrupt();
@@ -226,7 +252,11 @@ final class SuccessorProcess implements Successor {
     @Override
     public String exitDescription() {
         ExitStatus status = exit.getNow(null);
-        return status == null ? "is still running" : ExitDescription.of(status.code(), status.signal());
+        if (status == null) {
+            return "is still running";
+        }
+        return status == UNKNOWN ? "ended, how is unknown (its exit status could not be read)"
+                : ExitDescription.of(status.code(), status.signal());
     }
 
     /** Its last lines of output, once the relays have read what it wrote before it exited. */
@@ -241,11 +271,13 @@ final class SuccessorProcess implements Successor {
         return lastLines.snapshot();
     }
 
-    private static void killQuietly(long pid) {
+    /** SIGKILL to a child nobody watches, then reaps it (not reaped before, so the pid is still its own). */
+    private static void killAndReap(long pid) {
         try {
             Processes.kill(pid, Processes.SIGKILL);
-        } catch (SystemCallException ignored) {
-            // not reaped yet, so the pid is still its own; gone already is fine
+            ChildProcesses.awaitAndReap(pid);
+        } catch (SystemCallException e) {
+            LOG.log(Level.WARNING, "cannot kill and reap successor pid " + pid + ": " + e.getMessage());
         }
     }
 

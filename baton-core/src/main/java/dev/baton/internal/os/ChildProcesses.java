@@ -17,6 +17,7 @@ import java.util.Optional;
  */
 public final class ChildProcesses {
 
+    private static final int P_PID = 1;
     private static final int P_PIDFD = 3;
     private static final int WEXITED = 4;
     private static final int WNOHANG = 1;
@@ -69,6 +70,14 @@ public final class ChildProcesses {
     /** A close-on-exec pidfd for child {@code pid}: readable when it has exited. The caller owns it. */
     public static int openPidfd(long pid) throws SystemCallException {
         return (int) SystemCall.call("pidfd_open(pid " + pid + ")", PIDFD_OPEN, (int) pid, 0);
+    }
+
+    /** Waits for child {@code pid} to exit and reaps it: for a child that has no pidfd (it could not be opened). */
+    public static void awaitAndReap(long pid) throws SystemCallException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment info = arena.allocate(SIGINFO_SIZE, 8);
+            SystemCall.call("waitid(P_PID, pid " + pid + ")", WAITID, P_PID, (int) pid, info, WEXITED);
+        }
     }
 
     /**

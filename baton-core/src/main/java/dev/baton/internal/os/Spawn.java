@@ -82,15 +82,23 @@ public final class Spawn {
      */
     public static long spawn(String path, List<String> arguments, List<String> environment, int[] fds)
             throws SystemCallException {
-        return spawn(path, arguments, environment, fds, true);
+        return spawn(path, arguments, environment, fds, Mode.DETACHED);
     }
 
-    /**
-     * Starts {@code path} as {@link #spawn(String, List, List, int[])} does, in a process group of its own
-     * if {@code ownProcessGroup}, else in this process's group (where a terminal's Ctrl-C reaches it too).
-     */
-    public static long spawn(String path, List<String> arguments, List<String> environment, int[] fds,
-            boolean ownProcessGroup) throws SystemCallException {
+    /** How a child relates to this process, beyond its descriptors. */
+    public enum Mode {
+        /** In a process group of its own, every signal's disposition the default (the supervisor's workers). */
+        DETACHED,
+        /**
+         * In this process's group, where a terminal's Ctrl-C reaches it too, with the signals this process
+         * ignores still ignored (nohup's SIGHUP): as a {@code ProcessBuilder} child starts.
+         */
+        ATTACHED
+    }
+
+    /** Starts {@code path} as {@link #spawn(String, List, List, int[])} does, related to this process as {@code mode} says. */
+    public static long spawn(String path, List<String> arguments, List<String> environment, int[] fds, Mode mode)
+            throws SystemCallException {
         int count = fds.length;
         List<Integer> duplicates = new ArrayList<>();
         try (Arena arena = Arena.ofConfined()) {
@@ -120,10 +128,10 @@ public final class Spawn {
                     MemorySegment none = SignalSets.of(arena, List.of());
                     check("posix_spawnattr_setsigdefault", invoke(ATTR_SETSIGDEFAULT, attributes, all));
                     check("posix_spawnattr_setsigmask", invoke(ATTR_SETSIGMASK, attributes, none));
-                    short flags = POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK;
-                    if (ownProcessGroup) {
+                    short flags = POSIX_SPAWN_SETSIGMASK;
+                    if (mode == Mode.DETACHED) {
                         check("posix_spawnattr_setpgroup", invoke(ATTR_SETPGROUP, attributes, 0));
-                        flags |= POSIX_SPAWN_SETPGROUP;
+                        flags |= POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF;
                     }
                     check("posix_spawnattr_setflags", invoke(ATTR_SETFLAGS, attributes, flags));
                     MemorySegment pid = arena.allocate(INT);

@@ -1,0 +1,128 @@
+package dev.baton;
+
+import dev.baton.internal.os.CpuPriority;
+import dev.baton.internal.service.DescriptorUsage;
+import dev.baton.internal.service.ExitDescription;
+import dev.baton.internal.service.LastLines;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A successor started with {@code ProcessBuilder}, where {@link SuccessorProcess} cannot be (a C library
+ * older than glibc 2.36, a kernel without pidfds): the same command line run again, its output relayed
+ * through this process until it is ready. It inherits no listener at its spawn (ProcessBuilder closes
+ * every descriptor above 2 in the child): it gets them at the handover only, so a predecessor that dies
+ * before that leaves it to bind them afresh, refusing connections meanwhile.
+ */
+final class ProcessBuilderSuccessor implements Successor {
+
+    private static final Logger LOG = System.getLogger(ProcessBuilderSuccessor.class.getName());
+    private static final int REPORTED_LINES = 20;
+
+    private final Process process;
+    private final LastLines lastLines = new LastLines(REPORTED_LINES);
+    private final Thread stdoutRelay;
+    private final Thread stderrRelay;
+
+    private ProcessBuilderSuccessor(Process process) {
+        this.process = process;
+        this.stdoutRelay = Thread.ofPlatform().daemon().name("baton-successor-stdout").start(
+                new OutputRelay(process.getInputStream(), new FileOutputStream(FileDescriptor.out), lastLines));
+        this.stderrRelay = Thread.ofPlatform().daemon().name("baton-successor-stderr").start(
+                new OutputRelay(process.getErrorStream(), new FileOutputStream(FileDescriptor.err), lastLines));
+    }
+
+    /**
+     * Starts {@code command} with this process's environment, less {@code remove}, plus {@code add}.
+     *
+     * @throws IOException if it cannot be started at all (a missing executable, for instance)
+     */
+    static ProcessBuilderSuccessor start(List<String> command, Map<String, String> add, List<String> remove)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        remove.forEach(builder.environment()::remove);
+        builder.environment().putAll(add);
+        builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
+        try {
+            int nice = StartPriority.startingNice(add);
+            return new ProcessBuilderSuccessor(nice < 0 ? builder.start() : CpuPriority.spawnAt(nice, builder::start));
+        } catch (IOException e) {
+            Optional<String> exhausted = DescriptorUsage.exhaustion(e);
+            if (exhausted.isPresent()) {
+                throw new IOException(exhausted.get() + " (the JDK said: " + e.getMessage() + ")", e);
+            }
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("cannot start the successor: " + e, e);
+        }
+    }
+
+    @Override
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public CompletableFuture<Process> onExit() {
+        return process.onExit();
+    }
+
+    @Override
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * Stops the successor: SIGTERM, then SIGKILL if it has not exited within {@code grace}; returns once
+     * it has exited and been reaped.
+     */
+    @Override
+    public void stop(Duration grace, String logPrefix) {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                    LOG.log(Level.WARNING, logPrefix + "successor pid " + process.pid() + " did not exit within "
+                            + grace.toSeconds() + "s of SIGTERM; sending SIGKILL");
+                    process.destroyForcibly();
+                }
+                process.waitFor();
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean exitedCleanly() {
+        return !process.isAlive() && process.exitValue() == 0;
+    }
+
+    /** How it exited, as the JDK reports it: 128 + N may be the signal N (see {@link ExitDescription}). */
+    @Override
+    public String exitDescription() {
+        return ExitDescription.ofExitValue(process.exitValue());
+    }
+
+    /** Its last lines of output, once the relays have read what it wrote before it exited. */
+    @Override
+    public List<String> lastLines() {
+        try {
+            stdoutRelay.join(Duration.ofSeconds(2));
+            stderrRelay.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return lastLines.snapshot();
+    }
+}
