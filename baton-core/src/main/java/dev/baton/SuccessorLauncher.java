@@ -35,14 +35,21 @@ interface SuccessorLauncher {
     Successor launch(List<String> command, Map<String, String> add, List<String> remove, int[] listeners)
             throws IOException;
 
-    /** Whether successors can be spawned with their listeners here, checked once. */
+    /**
+     * Whether successors can be spawned with their listeners here, checked once. {@value #VARIABLE}{@code
+     * =process-builder} asks for {@code ProcessBuilder} anyway: a way out should posix_spawn misbehave
+     * somewhere, and the switch that keeps the fallback tested.
+     */
     final class Spawning {
+        static final String VARIABLE = "BATON_SUCCESSOR_LAUNCH";
         static final Optional<String> UNAVAILABLE = check();
 
         private Spawning() {}
 
         private static Optional<String> check() {
-            Optional<String> cause = Availability.supervisorUnavailabilityCause();
+            Optional<String> cause = "process-builder".equals(System.getenv(VARIABLE))
+                    ? Optional.of(VARIABLE + "=process-builder asks for it")
+                    : Availability.supervisorUnavailabilityCause();
             cause.ifPresent(why -> System.getLogger("dev.baton").log(Level.INFO, "successors start through "
                     + "ProcessBuilder and get their listeners at the handover only (" + why + "): a predecessor "
                     + "that dies before the handover leaves its successor to bind them afresh"));

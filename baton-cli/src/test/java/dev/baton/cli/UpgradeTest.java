@@ -75,6 +75,29 @@ class UpgradeTest {
         }
     }
 
+    /**
+     * Where posix_spawn or pidfds are missing (or {@code BATON_SUCCESSOR_LAUNCH=process-builder} asks), successors
+     * start through ProcessBuilder and get their listeners at the handover only: upgrades still serve every
+     * request in flight and each generation answers.
+     */
+    @Test
+    void upgrades_throughProcessBuilder_stillHandOverAndSayHow() throws Exception {
+        try (DemoServerProcess server = DemoServerProcess.startWithEnvironment(directory,
+                java.util.Map.of("BATON_SUCCESSOR_LAUNCH", "process-builder"), "")) {
+            long first = server.servingPid();
+            long second = server.upgradeByTurns(1);
+            long third = server.upgradeByTurns(2);
+
+            assertThat(List.of(first, second, third)).doesNotHaveDuplicates();
+            await().atMost(DemoServerProcess.READY_WAIT) // the old one answers until its probation begins
+                    .until(() -> RawHttp.get(server.port(), "/").pid() == third);
+            assertThat(server.logText()).contains("successors start through ProcessBuilder and get their listeners "
+                    + "at the handover only (BATON_SUCCESSOR_LAUNCH=process-builder asks for it)");
+            server.awaitExit(first);
+            server.awaitExit(second);
+        }
+    }
+
     @Test
     void upgrade_requestInFlight_completesOnTheOldGenerationWhileTheNewOneServes() throws Exception {
         try (DemoServerProcess server = DemoServerProcess.start(directory, "")) {
