@@ -3,9 +3,6 @@ package dev.baton;
 import dev.baton.internal.os.CpuPriority;
 import dev.baton.internal.service.DescriptorUsage;
 import dev.baton.internal.service.ExitDescription;
-import dev.baton.internal.service.LastLines;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -26,19 +23,13 @@ import java.util.concurrent.TimeUnit;
 final class ProcessBuilderSuccessor implements Successor {
 
     private static final Logger LOG = System.getLogger(ProcessBuilderSuccessor.class.getName());
-    private static final int REPORTED_LINES = 20;
 
     private final Process process;
-    private final LastLines lastLines = new LastLines(REPORTED_LINES);
-    private final Thread stdoutRelay;
-    private final Thread stderrRelay;
+    private final SuccessorOutput output;
 
     private ProcessBuilderSuccessor(Process process) {
         this.process = process;
-        this.stdoutRelay = Thread.ofPlatform().daemon().name("baton-successor-stdout").start(
-                new OutputRelay(process.getInputStream(), new FileOutputStream(FileDescriptor.out), lastLines));
-        this.stderrRelay = Thread.ofPlatform().daemon().name("baton-successor-stderr").start(
-                new OutputRelay(process.getErrorStream(), new FileOutputStream(FileDescriptor.err), lastLines));
+        this.output = new SuccessorOutput(process.getInputStream(), process.getErrorStream());
     }
 
     /**
@@ -114,15 +105,8 @@ final class ProcessBuilderSuccessor implements Successor {
         return ExitDescription.ofExitValue(process.exitValue());
     }
 
-    /** Its last lines of output, once the relays have read what it wrote before it exited. */
     @Override
     public List<String> lastLines() {
-        try {
-            stdoutRelay.join(Duration.ofSeconds(2));
-            stderrRelay.join(Duration.ofSeconds(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return lastLines.snapshot();
+        return output.lastLines();
     }
 }

@@ -11,9 +11,6 @@ import dev.baton.internal.os.Spawn;
 import dev.baton.internal.os.SystemCallException;
 import dev.baton.internal.service.DescriptorUsage;
 import dev.baton.internal.service.ExitDescription;
-import dev.baton.internal.service.LastLines;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
@@ -49,7 +46,6 @@ import java.util.concurrent.TimeoutException;
 final class SuccessorProcess implements Successor {
 
     private static final Logger LOG = System.getLogger(SuccessorProcess.class.getName());
-    private static final int REPORTED_LINES = 20;
 
     private final long pid;
     private final int pidfd;
@@ -57,18 +53,13 @@ final class SuccessorProcess implements Successor {
     private static final ExitStatus UNKNOWN = new ExitStatus(-1, 0);
 
     private final CompletableFuture<ExitStatus> exit = new CompletableFuture<>();
-    private final LastLines lastLines = new LastLines(REPORTED_LINES);
-    private final Thread stdoutRelay;
-    private final Thread stderrRelay;
+    private final SuccessorOutput output;
     private boolean exited;
 
     private SuccessorProcess(long pid, int pidfd, int stdout, int stderr) {
         this.pid = pid;
         this.pidfd = pidfd;
-        this.stdoutRelay = Thread.ofPlatform().daemon().name("baton-successor-stdout").start(
-                new OutputRelay(new PipeInput(stdout), new FileOutputStream(FileDescriptor.out), lastLines));
-        this.stderrRelay = Thread.ofPlatform().daemon().name("baton-successor-stderr").start(
-                new OutputRelay(new PipeInput(stderr), new FileOutputStream(FileDescriptor.err), lastLines));
+        this.output = new SuccessorOutput(new PipeInput(stdout), new PipeInput(stderr));
         Thread.ofPlatform().daemon().name("baton-successor-exit").start(this::awaitExit);
     }
 
@@ -259,16 +250,9 @@ final class SuccessorProcess implements Successor {
                 : ExitDescription.of(status.code(), status.signal());
     }
 
-    /** Its last lines of output, once the relays have read what it wrote before it exited. */
     @Override
     public List<String> lastLines() {
-        try {
-            stdoutRelay.join(Duration.ofSeconds(2));
-            stderrRelay.join(Duration.ofSeconds(2));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return lastLines.snapshot();
+        return output.lastLines();
     }
 
     /** SIGKILL to a child nobody watches, then reaps it (not reaped before, so the pid is still its own). */
