@@ -89,8 +89,9 @@ final class HandoverToSuccessor implements HandoverHandler {
         ControlServer server = controlServer.get();
         List<ProcessInfo> draining = new ArrayList<>(oldGenerations.stillDraining());
         draining.add(self);
-        int[] fds = HandoverDescriptors.toSend(listeners.descriptors(), server.descriptor());
-        channel.send(new Handover(name, upgrade.generation, listeners.specs(), draining), fds);
+        ListenerSet.Handed handed = listeners.toHand();
+        int[] fds = HandoverDescriptors.toSend(handed.descriptors(), server.descriptor());
+        channel.send(new Handover(name, upgrade.generation, handed.specs(), draining), fds);
         LOG.log(Level.DEBUG, () -> logPrefix + "handed " + fds.length + " descriptors to pid " + peer.pid());
         Message notice;
         try {

@@ -92,11 +92,23 @@ final class ListenerSet {
         return List.copyOf(active.keySet());
     }
 
-    /** The listeners in use, as a successor is told of them, in the order of {@link #descriptors()}. */
+    /** The listeners in use, as a successor is told of them. */
     synchronized List<ListenerSpec> specs() {
+        return toHand().specs();
+    }
+
+    /**
+     * The listeners in use as a successor gets them: their specs, and their descriptors in the same order.
+     * One call, so that the two cannot disagree.
+     */
+    synchronized Handed toHand() {
         List<ListenerSpec> specs = new ArrayList<>();
         active.values().forEach(l -> specs.add(new ListenerSpec(l.name(), l.address().toString())));
-        return specs;
+        return new Handed(List.copyOf(specs), active.values().stream().mapToInt(Listener::descriptor).toArray());
+    }
+
+    /** What {@link #toHand()} returns: {@code descriptors[i]} is the socket of {@code specs.get(i)}. */
+    record Handed(List<ListenerSpec> specs, int[] descriptors) {
     }
 
     /** The listeners in use with the addresses they are bound to, for a person or a status reply. */
@@ -104,10 +116,6 @@ final class ListenerSet {
         List<ListenerSpec> specs = new ArrayList<>();
         active.values().forEach(l -> specs.add(new ListenerSpec(l.name(), l.boundAddress())));
         return specs;
-    }
-
-    synchronized int[] descriptors() {
-        return active.values().stream().mapToInt(Listener::descriptor).toArray();
     }
 
     /**

@@ -9,7 +9,6 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -47,11 +46,7 @@ final class ProcessBuilderSuccessor implements Successor {
             int nice = StartPriority.startingNice(add);
             return new ProcessBuilderSuccessor(nice < 0 ? builder.start() : CpuPriority.spawnAt(nice, builder::start));
         } catch (IOException e) {
-            Optional<String> exhausted = DescriptorUsage.exhaustion(e);
-            if (exhausted.isPresent()) {
-                throw new IOException(exhausted.get() + " (the JDK said: " + e.getMessage() + ")", e);
-            }
-            throw e;
+            throw DescriptorUsage.explained(e).orElse(e);
         } catch (Exception e) {
             throw new IOException("cannot start the successor: " + e, e);
         }

@@ -5,6 +5,7 @@ import dev.baton.internal.os.ChildProcesses.ExitStatus;
 import dev.baton.internal.os.CpuPriority;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Errno;
+import dev.baton.internal.os.ExecutableSearch;
 import dev.baton.internal.os.Pipes;
 import dev.baton.internal.os.Processes;
 import dev.baton.internal.os.Spawn;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,28 +116,14 @@ final class SuccessorProcess implements Successor {
 
     /** The file to run for {@code name}: itself if it has a slash, else the first match on {@code path}. */
     static String executable(String name, String path) throws IOException {
-        if (name.contains("/")) {
-            return name;
-        }
-        String searched = path == null || path.isEmpty() ? "/usr/bin:/bin" : path;
-        for (String directory : searched.split(":")) {
-            Path candidate = Path.of(directory.isEmpty() ? "." : directory, name);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate.toString();
-            }
-        }
-        throw new IOException("'" + name + "' is not an executable file in any directory of the PATH (" + searched
-                + ")");
+        return ExecutableSearch.find(name, path).map(Path::toString).orElseThrow(() -> new IOException("'" + name
+                + "' is not an executable file in any directory of the PATH (" + ExecutableSearch.searched(path) + ")"));
     }
 
     private static IOException startFailure(String what, Exception e) {
-        if (e instanceof IOException failure) {
-            Optional<String> exhausted = DescriptorUsage.exhaustion(failure);
-            if (exhausted.isPresent()) {
-                return new IOException(exhausted.get() + " (" + e.getMessage() + ")", e);
-            }
-        }
-        return new IOException(what + ": " + e.getMessage(), e);
+        Optional<IOException> exhausted = e instanceof IOException failure ? DescriptorUsage.explained(failure)
+                : Optional.empty();
+        return exhausted.orElseGet(() -> new IOException(what + ": " + e.getMessage(), e));
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.baton;
 
 import dev.baton.internal.events.BatonEvents;
-import dev.baton.internal.protocol.Message;
 import dev.baton.internal.service.AotCache;
 import dev.baton.internal.service.PredecessorOutput;
 import java.io.IOException;
@@ -65,12 +64,10 @@ final class UpgradeRun {
         AotCache.Prepared prepared = AotCache.prepare(aotCache, command, logPrefix);
         Map<String, String> add = new HashMap<>(StartPriority.forSuccessor(environment, logPrefix));
         add.putAll(successorVariables());
-        List<Listener> handed = listeners.active();
-        add.put(HandedListeners.VARIABLE, HandedListeners.describe(handed.stream()
-                .map(listener -> new Message.ListenerSpec(listener.name(), listener.address().toString())).toList()));
+        ListenerSet.Handed handed = listeners.toHand();
+        add.put(HandedListeners.VARIABLE, HandedListeners.describe(handed.specs()));
         try {
-            successor = launcher.launch(prepared.command(), add, NOT_INHERITED,
-                    handed.stream().mapToInt(Listener::descriptor).toArray());
+            successor = launcher.launch(prepared.command(), add, NOT_INHERITED, handed.descriptors());
             prepared.started().accept(successor.pid());
         } catch (IOException e) {
             String reason = "cannot start the successor " + command + ": " + e.getMessage();

@@ -165,7 +165,8 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
         final Script script;
         final CompletableFuture<Lifecycle> tookHandover = new CompletableFuture<>();
         private final Map<String, String> variables;
-        private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+        /** How it ended, in the words of the real one (the kernel's status, from waitid). */
+        private final CompletableFuture<String> exit = new CompletableFuture<>();
         private volatile Lifecycle lifecycle;
         private boolean running;
 
@@ -189,7 +190,7 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
 
         private void run() {
             if (script == Script.EXITS) {
-                exit.complete(2);
+                exit.complete(ExitDescription.exited(2));
                 return;
             }
             try {
@@ -198,25 +199,25 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
                 switch (script) {
                     case READY -> lifecycle.ready();
                     case CRASHES -> {
-                        exit.complete(128 + 9);
+                        exit.complete(ExitDescription.killed(9));
                         gone(lifecycle);
                     }
                     case CLOSES_THEN_EXITS -> {
                         gone(lifecycle);
                         CompletableFuture.delayedExecutor(KERNEL_LAG.toMillis(), TimeUnit.MILLISECONDS)
-                                .execute(() -> exit.complete(1));
+                                .execute(() -> exit.complete(ExitDescription.exited(1)));
                     }
                     case DIES_AFTER_READY -> {
                         lifecycle.ready();
                         generations.remove(lifecycle);
                         lifecycle.halt();
-                        exit.complete(128 + 9);
+                        exit.complete(ExitDescription.killed(9));
                     }
                     case HANGS, EXITS -> { }
                 }
             } catch (IOException | RuntimeException e) {
                 tookHandover.completeExceptionally(e);
-                exit.complete(1);
+                exit.complete(ExitDescription.exited(1));
             }
         }
 
@@ -238,7 +239,7 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
 
         @Override
         public void stop(Duration grace, String logPrefix) {
-            if (exit.complete(143)) {
+            if (exit.complete(ExitDescription.exited(143))) { // a JVM exits 143 after SIGTERM
                 Lifecycle started = lifecycle;
                 if (started != null && started.state() == GenerationState.STARTING) {
                     gone(started);
@@ -248,7 +249,7 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
 
         @Override
         public String exitDescription() {
-            return ExitDescription.ofExitValue(exit.getNow(-1));
+            return exit.getNow("is still running");
         }
 
         @Override

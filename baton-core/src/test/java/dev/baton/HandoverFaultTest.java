@@ -129,7 +129,7 @@ class HandoverFaultTest {
 
         assertThat(result.outcome()).as("%s", result).isEqualTo(UpgradeResult.Outcome.FAILED);
         assertThat(result.message()).contains("successor pid " + PID + " (generation 2) died",
-                "probation after it was ready (exited with status 137", "still serving as pid " + PID);
+                "probation after it was ready (was killed by signal 9 (SIGKILL)", "still serving as pid " + PID);
         assertThat(first.state()).isEqualTo(GenerationState.SERVING);
         assertThat(old.pauseCalls).hasValue(1);
         assertThat(old.resumeCalls).hasValue(1);
@@ -254,8 +254,9 @@ class HandoverFaultTest {
                 return;
             }
             ProcessInfo self = new ProcessInfo(PID, 1, ServiceStatus.State.DRAINING.toString(), started);
-            channel.send(new Message.Handover("svc", 2, listeners.specs(), List.of(self)),
-                    HandoverDescriptors.toSend(listeners.descriptors(), control.descriptor()));
+            ListenerSet.Handed handed = listeners.toHand();
+            channel.send(new Message.Handover("svc", 2, handed.specs(), List.of(self)),
+                    HandoverDescriptors.toSend(handed.descriptors(), control.descriptor()));
             if (step == Step.AT_READY) {
                 channel.receiveMessage(WAIT); // the ready notice, never acknowledged
             }

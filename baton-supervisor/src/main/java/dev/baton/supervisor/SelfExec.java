@@ -1,11 +1,9 @@
 package dev.baton.supervisor;
 
+import dev.baton.internal.os.ExecutableSearch;
 import dev.baton.internal.os.HeldSignals;
 import dev.baton.internal.service.CommandLine;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,21 +40,9 @@ final class SelfExec {
         if (override != null && !override.isEmpty()) {
             return new Program(override, arguments);
         }
-        String first = arguments.getFirst();
-        if (first.contains("/")) {
-            return new Program(first, arguments);
-        }
-        String path = environment.getOrDefault("PATH", "");
-        for (String directory : path.split(File.pathSeparator)) {
-            if (directory.isEmpty()) {
-                continue;
-            }
-            Path candidate = Path.of(directory, first);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return new Program(candidate.toString(), arguments);
-            }
-        }
-        return new Program("/proc/self/exe", arguments);
+        return ExecutableSearch.find(arguments.getFirst(), environment.get("PATH"))
+                .map(path -> new Program(path.toString(), arguments))
+                .orElseGet(() -> new Program("/proc/self/exe", arguments));
     }
 
     /** {@code NAME=value} entries for the new image: {@code environment}, adjusted, and the state. */

@@ -137,7 +137,9 @@ public final class CpuPriority {
      * Runs {@code spawn} on a new platform thread whose nice value is {@code nice}, and returns its result:
      * a process it starts begins with every thread at that value. The thread ends with it, so the nice it
      * took stays off this process's other threads (threads it starts itself, such as the JDK's process
-     * reaper, keep that value; they wait, they do not compute).
+     * reaper, keep that value; they wait, they do not compute). It waits for the spawn even when interrupted
+     * (and then keeps the interrupt): a caller that went on would close the pipes the spawn is passing, and
+     * lose the child it starts.
      */
     public static <T> T spawnAt(int nice, Callable<T> spawn) throws Exception {
         AtomicReference<T> result = new AtomicReference<>();
@@ -150,7 +152,18 @@ public final class CpuPriority {
                 failure.set(e);
             }
         });
-        thread.join();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                thread.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         if (failure.get() != null) {
             throw failure.get();
         }

@@ -1,5 +1,6 @@
 package dev.baton.internal.service;
 
+import dev.baton.internal.os.ExecutableSearch;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,17 +21,7 @@ final class AotCacheKey {
 
     /** {@code program} as the shell finds it: a bare name (a worker's {@code java}) on {@code $PATH}. */
     private static Path executable(String program) {
-        if (program.contains("/")) {
-            return Path.of(program);
-        }
-        String path = System.getenv().getOrDefault("PATH", "");
-        for (String directory : path.split(":")) {
-            Path candidate = Path.of(directory.isEmpty() ? "." : directory, program);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        return Path.of(program);
+        return ExecutableSearch.find(program, System.getenv("PATH")).orElse(Path.of(program));
     }
 
     /** The key: a digest of the JDK, the JVM options and every jar's path, size and modification time. */

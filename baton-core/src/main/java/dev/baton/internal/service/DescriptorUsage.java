@@ -38,6 +38,11 @@ public final class DescriptorUsage {
                 + "ulimit -n), then reload");
     }
 
+    /** {@code failure} reworded as "out of descriptors" (its own words in brackets) if that is its cause, else empty. */
+    public static Optional<IOException> explained(IOException failure) {
+        return exhaustion(failure).map(sentence -> new IOException(sentence + " (" + failure.getMessage() + ")", failure));
+    }
+
     /** Descriptors open now, or empty if they cannot be counted (listing them needs one more). */
     static OptionalLong openCount() {
         try (Stream<Path> entries = Files.list(Path.of("/proc/self/fd"))) {
