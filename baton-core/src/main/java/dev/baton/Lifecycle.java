@@ -214,7 +214,19 @@ final class Lifecycle implements ControlledService {
         LOG.log(Level.INFO, logPrefix + "serving on " + listeners.active() + "; ready "
                 + host.clock().since(openedNanos).toMillis() + " ms after start");
         events.fire(listener -> listener.serving(generation));
+        if (upgradeRun != null) {
+            Thread.ofPlatform().daemon().name("baton-prepare-upgrade").start(this::prepareUpgrade);
+        }
         stopMeanwhile.ifPresent(trigger -> stop(false, trigger + ", which came during ready()"));
+    }
+
+    /** The next reload waits less: what it would run cold runs now, while this generation serves. */
+    private void prepareUpgrade() {
+        try {
+            upgradeRun.prepare();
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(Level.DEBUG, () -> logPrefix + "preparing the next upgrade failed (the upgrade will do it): " + e);
+        }
     }
 
     private HandoverHandler handover() {

@@ -17,13 +17,24 @@ interface SuccessorLauncher {
      * at its descriptors 3, 4, ... ({@link SuccessorProcess}) where this C library and kernel offer what that
      * needs, else through {@code ProcessBuilder} ({@link ProcessBuilderSuccessor}), which hands it none.
      */
-    SuccessorLauncher PROCESSES = (command, add, remove, listeners) -> {
-        if (Spawning.UNAVAILABLE.isEmpty()) {
-            return SuccessorProcess.start(command, add, remove, listeners);
+    SuccessorLauncher PROCESSES = new SuccessorLauncher() {
+        @Override
+        public Successor launch(List<String> command, Map<String, String> add, List<String> remove, int[] listeners)
+                throws IOException {
+            if (Spawning.UNAVAILABLE.isEmpty()) {
+                return SuccessorProcess.start(command, add, remove, listeners);
+            }
+            Map<String, String> without = new HashMap<>(add);
+            without.remove(HandedListeners.VARIABLE); // none is handed at the spawn
+            return ProcessBuilderSuccessor.start(command, without, remove);
         }
-        Map<String, String> without = new HashMap<>(add);
-        without.remove(HandedListeners.VARIABLE); // none is handed at the spawn
-        return ProcessBuilderSuccessor.start(command, without, remove);
+
+        @Override
+        public void prepare() {
+            if (Spawning.UNAVAILABLE.isEmpty()) {
+                SuccessorProcess.link();
+            }
+        }
     };
 
     /**
@@ -34,6 +45,12 @@ interface SuccessorLauncher {
      */
     Successor launch(List<String> command, Map<String, String> add, List<String> remove, int[] listeners)
             throws IOException;
+
+    /**
+     * Does now what the first {@link #launch} of this JVM would otherwise do cold, at the reload: linking the
+     * C functions it calls. Changes nothing; called off the serving path once the generation is ready.
+     */
+    default void prepare() {}
 
     /**
      * Whether successors can be spawned with their listeners here, checked once. {@value #VARIABLE}{@code

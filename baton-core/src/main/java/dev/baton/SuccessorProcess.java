@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,6 +62,22 @@ final class SuccessorProcess implements Successor {
         this.pidfd = pidfd;
         this.output = new SuccessorOutput(new PipeInput(stdout), new PipeInput(stderr));
         Thread.ofPlatform().daemon().name("baton-successor-exit").start(this::awaitExit);
+    }
+
+    /**
+     * Links the C functions a {@link #start} calls, ahead of the first: the initialisers of their classes do
+     * it, a few milliseconds each in a JVM that has not run them, which a reload would otherwise wait for.
+     */
+    static void link() {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        for (Class<?> linking : List.of(Pipes.class, Spawn.class, ChildProcesses.class, CpuPriority.class,
+                Descriptors.class, Processes.class)) {
+            try {
+                lookup.ensureInitialized(linking);
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e); // public classes of this module
+            }
+        }
     }
 
     /**

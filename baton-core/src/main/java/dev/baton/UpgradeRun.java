@@ -114,6 +114,17 @@ final class UpgradeRun {
                 + settlement.reason() + exit + "; " + stillServing(), lastOutput);
     }
 
+    /**
+     * Runs now, off the serving path, what the first upgrade of this JVM would otherwise run cold while the
+     * reload waits: the launcher's C functions, the successor's variables, the AOT cache's key. Changes nothing.
+     */
+    void prepare() {
+        launcher.prepare();
+        successorVariables();
+        HandedListeners.describe(listeners.toHand().specs());
+        aotCache.ifPresent(cache -> cache.prepareKey(command));
+    }
+
     /** What tells the successor it is one, and names this generation, should it die before the handover. */
     private Map<String, String> successorVariables() {
         return Map.of(PredecessorLink.SOCKET_VARIABLE, controlPath.toString(),

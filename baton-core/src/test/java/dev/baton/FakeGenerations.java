@@ -56,6 +56,8 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
     final List<Lifecycle> generations = new CopyOnWriteArrayList<>();
     final List<FakeServer> servers = new CopyOnWriteArrayList<>();
     final List<FakeSuccessor> launched = new CopyOnWriteArrayList<>();
+    /** Counted down when a serving generation prepares its next upgrade. */
+    final java.util.concurrent.CountDownLatch prepared = new java.util.concurrent.CountDownLatch(1);
     private final BatonOptions options;
     private final Supplier<FakeServer> newServer;
     private final Deque<Script> scripts = new ArrayDeque<>();
@@ -131,6 +133,11 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
             generation.stop(true, "the end of the test");
             generation.abandon();
         }
+    }
+
+    @Override
+    public void prepare() {
+        prepared.countDown();
     }
 
     @Override

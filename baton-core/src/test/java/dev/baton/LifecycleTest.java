@@ -64,6 +64,15 @@ class LifecycleTest {
     }
 
     @Test
+    void ready_preparesTheNextUpgradeAhead_withoutLaunchingOne() throws Exception {
+        Lifecycle first = service().coldStart();
+
+        assertThat(service.prepared.await(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(service.launched).isEmpty();
+        assertThat(first.state()).isEqualTo(GenerationState.SERVING);
+    }
+
+    @Test
     void ready_calledFromSeveralThreadsAtOnce_exactlyOneSucceeds() throws Exception {
         Lifecycle first = service().open(Map.of());
         int callers = 8;

@@ -197,6 +197,21 @@ public final class AotCache {
     }
 
     /**
+     * Computes the key of {@code command}'s cache and throws it away: the first key of a JVM costs tens of
+     * milliseconds cold (the digest's provider, the jar's manifest), which a reload would otherwise wait for.
+     */
+    public void prepareKey(List<String> command) {
+        List<String> plain = withoutFlags(command);
+        if (isJava(plain)) {
+            try {
+                keyOf(plain);
+            } catch (IOException | RuntimeException e) {
+                // prepare() words it, when a reload needs the key
+            }
+        }
+    }
+
+    /**
      * A successor that was recording for {@code command} failed before it was ready: the cache of that key
      * is given up ({@code <key>.failed}, holding {@code reason}), so that the next upgrades start plain
      * instead of recording again. A JVM that cannot start in record mode says nothing (the recording hides

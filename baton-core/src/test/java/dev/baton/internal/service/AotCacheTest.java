@@ -40,6 +40,14 @@ class AotCacheTest {
     }
 
     @Test
+    void prepareKey_ahead_changesNothing_theUpgradeThenRecordsAsWithout() {
+        cache.prepareKey(command);
+
+        assertThat(directory.resolve("aot")).doesNotExist();
+        assertThat(cache.prepare(command, "").use()).isEqualTo(AotCache.Use.RECORD);
+    }
+
+    @Test
     void prepare_noCacheYet_records_andTheNextGenerationRemovesExactlyTheFlagsAdded() {
         AotCache.Prepared prepared = cache.prepare(command, "");
 
