@@ -3,6 +3,7 @@ package dev.baton.demo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -44,6 +45,8 @@ final class LoadTally {
             return failuresByKind.values().stream().mapToLong(Long::longValue).sum();
         }
 
+        private static final int READABLE = 12;
+
         @Override
         public String toTable() {
             StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
@@ -53,9 +56,28 @@ final class LoadTally {
             samples.forEach(sample -> table.append("    e.g. ").append(sample).append('\n'));
             table.append(String.format(Locale.ROOT, "  reconnects    %,d (the server went away; nothing lost)%n", reconnects));
             table.append(String.format(Locale.ROOT, "  throughput    %,.0f %s/s%n", answered / seconds(), unit));
-            table.append("  pids          ").append(pids.size()).append(": ").append(pids).append('\n');
-            table.append("  generations   ").append(generations.size()).append(": ").append(generations).append('\n');
+            table.append("  pids          ").append(answersBy(pids)).append('\n');
+            table.append("  generations   ").append(answersBy(generations)).append('\n');
             return table.toString();
+        }
+
+        /**
+         * How many answered and how many answers each gave ({@code 3: {1=10, 2=12, 3=9}}); past a dozen, a
+         * soak's thousand, the first and last three and the range, which a person can still read.
+         */
+        static String answersBy(Map<Long, Long> answers) {
+            if (answers.size() <= READABLE) {
+                return answers.size() + ": " + answers;
+            }
+            List<Map.Entry<Long, Long>> entries = List.copyOf(answers.entrySet());
+            LongSummaryStatistics counts = answers.values().stream().mapToLong(Long::longValue).summaryStatistics();
+            return String.format(Locale.ROOT, "%d: {%s, ..., %s}, %,d to %,d answers each", answers.size(),
+                    entriesText(entries.subList(0, 3)), entriesText(entries.subList(entries.size() - 3, entries.size())),
+                    counts.getMin(), counts.getMax());
+        }
+
+        private static String entriesText(List<Map.Entry<Long, Long>> entries) {
+            return String.join(", ", entries.stream().map(entry -> entry.getKey() + "=" + entry.getValue()).toList());
         }
 
         @Override
