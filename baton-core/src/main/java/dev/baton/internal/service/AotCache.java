@@ -30,6 +30,8 @@ import java.util.function.LongConsumer;
  *       beside it, at nice 19 with its output in {@code <key>.log}, and the successor runs without a cache;
  *   <li>{@code <key>.aot}: it <em>uses</em> the cache.
  * </ol>
+ * A recording also writes {@code <key>.source}, what the cache is made from: when the jar or the JDK at
+ * that path is replaced, the next upgrade removes that key's files ({@link StaleAotCaches}).
  * While a recorder or an assembly runs, successors run without a cache. None of it can fail a start: a
  * cache the JVM refuses (corrupt, truncated, another JVM) only costs the time it saves, the JVM says so in
  * none of its output (its {@code aot} and {@code cds} logging is off), and the generation that was refused
@@ -145,6 +147,7 @@ public final class AotCache {
             Files.createDirectories(directory);
             Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
             String name = keyOf(plain);
+            removeStale(name, plain, logPrefix);
             Path cache = directory.resolve(name + ".aot");
             Path configuration = directory.resolve(name + ".aotconf");
             Path recorder = directory.resolve(name + ".recorder");
@@ -187,6 +190,7 @@ public final class AotCache {
                     // what it prints goes to a file instead, for the report if it fails
                     "-XX:+UnlockDiagnosticVMOptions", "-XX:-DisplayVMOutput"));
             record.addAll(VmOutputLog.flags(vmOutput(name)));
+            StaleAotCaches.record(directory, name, plain);
             return new Prepared(withFlags(plain, record), Use.RECORD, pid -> remember(recorder, pid, logPrefix),
                     reason -> recordingFailed(plain, reason, logPrefix));
         } catch (IOException | RuntimeException e) {
@@ -235,6 +239,19 @@ public final class AotCache {
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, logPrefix + "cannot mark the AOT cache in " + directory + " as failed: " + e);
             return List.of();
+        }
+    }
+
+    /** Removes the caches of builds of this command that are gone; failing that, they only take disk space. */
+    private void removeStale(String name, List<String> plain, String logPrefix) {
+        try {
+            for (String stale : StaleAotCaches.remove(directory, name, plain, AotCache::runs)) {
+                LOG.log(Level.INFO, logPrefix + "removed the AOT cache " + directory.resolve(stale + ".aot")
+                        + ": its jar or its JDK has been replaced since it was made");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, logPrefix + "cannot remove the AOT caches of earlier builds from " + directory
+                    + ": " + e.getMessage());
         }
     }
 
@@ -384,7 +401,7 @@ public final class AotCache {
     }
 
     /** Whether the pid in {@code file} is a live process. */
-    private static boolean runs(Path file) {
+    static boolean runs(Path file) {
         try {
             long pid = Long.parseLong(Files.readString(file).strip());
             return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);

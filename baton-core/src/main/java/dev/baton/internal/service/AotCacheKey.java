@@ -7,8 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The name of a command line's AOT cache: its main jar's name and a digest of what makes a cache match,
@@ -56,6 +58,33 @@ final class AotCacheKey {
         String jarName = launch.mainJar().map(jar -> jar.getFileName().toString().replaceAll("\\.jar$", ""))
                 .orElse("java");
         return jarName.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + HexFormat.of().formatHex(digest.digest(), 0, 8);
+    }
+
+    /**
+     * The files at fixed paths that a new build or a new JDK replaces, each as {@code path<TAB>size@time}: the
+     * main jar (if {@code -jar}) and the JDK's {@code lib/modules}. While one of them differs, no command can
+     * have this key again. See {@link StaleAotCaches}.
+     */
+    static List<String> sources(List<String> command) throws IOException {
+        List<String> sources = new ArrayList<>();
+        Optional<Path> mainJar = JavaLaunch.of(command).mainJar();
+        if (mainJar.isPresent()) {
+            sources.add(source(mainJar.get()));
+        }
+        Path modules = executable(command.getFirst()).toRealPath().getParent().getParent().resolve("lib/modules");
+        if (Files.exists(modules)) {
+            sources.add(source(modules));
+        }
+        return sources;
+    }
+
+    /** {@code path<TAB>size@time} of a file, {@code path<TAB>absent} of none. */
+    static String source(Path file) {
+        try {
+            return file + "\t" + Files.size(file) + "@" + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return file + "\tabsent";
+        }
     }
 
     private static void update(MessageDigest digest, String text) {
