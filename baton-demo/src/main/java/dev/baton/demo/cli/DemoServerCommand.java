@@ -5,6 +5,7 @@ import dev.baton.demo.DemoServer;
 import dev.baton.demo.DemoServerKind;
 import dev.baton.demo.DemoServerOptions;
 import dev.baton.demo.DemoTls;
+import dev.baton.jetty.BatonJetty;
 import dev.baton.netty.Transport;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -91,6 +92,9 @@ final class DemoServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (server == DemoServerKind.JETTY) {
+            BatonJetty.initializeInBackground(); // while Baton takes over: a successor is ready sooner
+        }
         DemoTls tls;
         try {
             tls = DemoTls.of(tlsCertificate, tlsKey);
