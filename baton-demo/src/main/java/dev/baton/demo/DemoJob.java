@@ -5,6 +5,7 @@ import dev.baton.ServiceStatus;
 import dev.baton.UpgradeResult;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -14,11 +15,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The main job, {@code baton demo}: starts the demo server, drives a closed-loop load that never
@@ -61,6 +64,10 @@ public final class DemoJob {
     private final BatonControl control;
     private final ConcurrentHashMap<Integer, Duration> drainTimes = new ConcurrentHashMap<>();
     private final List<CompletableFuture<?>> drains = new ArrayList<>();
+    /** Where the demo server's Baton keeps its AOT cache, when it does ({@code ./baton} sets it). */
+    private static final String AOT_CACHE_VARIABLE = "BATON_AOT_CACHE";
+    /** The upgrades whose old generation recorded the AOT cache: that JVM writes the recording as it exits. */
+    private final Set<Integer> oldRecordedAot = ConcurrentHashMap.newKeySet();
     private DemoTls tls; // the throwaway pair of an h2 run, made in run()
 
     private DemoJob(DemoJobOptions options, PrintStream out) throws IOException {
@@ -160,6 +167,7 @@ public final class DemoJob {
         List<Duration> readyAt = new ArrayList<>();
         drains.clear();
         drainTimes.clear();
+        oldRecordedAot.clear();
         ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().daemon().name("demo-progress").factory());
         try (JobLoad load = startLoad(each)) {
@@ -218,12 +226,37 @@ public final class DemoJob {
         long oldPid = result.servingPid();
         Duration untilReady = Duration.ofNanos(System.nanoTime() - start);
         if (result.succeeded()) {
+            if (recordsAotCache(oldPid)) {
+                oldRecordedAot.add(number);
+            }
             long readyAt = System.nanoTime();
             drains.add(ProcessExit.of(oldPid).thenRun(() ->
                     drainTimes.put(number, Duration.ofNanos(System.nanoTime() - readyAt))));
         }
         return new UpgradeTiming(number, oldPid, result.successorPid(), result.succeeded(), untilReady,
                 Optional.empty(), result.message());
+    }
+
+    /** Whether {@code pid} records the demo's AOT cache: a {@code *.recorder} file of {@code $BATON_AOT_CACHE} names it. */
+    private static boolean recordsAotCache(long pid) {
+        String directory = System.getenv(AOT_CACHE_VARIABLE);
+        if (directory == null || directory.isBlank()) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(Path.of(directory))) {
+            return files.filter(file -> file.getFileName().toString().endsWith(".recorder"))
+                    .anyMatch(file -> names(file, pid));
+        } catch (IOException | UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private static boolean names(Path pidFile, long pid) {
+        try {
+            return Files.readString(pidFile).strip().equals(Long.toString(pid));
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void awaitDrains() throws InterruptedException {
@@ -283,7 +316,9 @@ public final class DemoJob {
             out.printf("  %-3d %-10d %-10s %-10s %-12s %s%n", u.number(), u.oldPid(),
                     u.newPid() == 0 ? "-" : Long.toString(u.newPid()), u.succeeded() ? "ok" : "FAILED",
                     u.untilReady().toMillis() + " ms",
-                    u.untilDrained().map(d -> d.toMillis() + " ms").orElse(u.succeeded() ? "still draining" : "-"));
+                    u.untilDrained().map(d -> d.toMillis() + " ms" + (oldRecordedAot.contains(u.number())
+                            ? " (its JVM wrote the AOT recording as it exited)" : ""))
+                            .orElse(u.succeeded() ? "still draining" : "-"));
             if (!u.succeeded()) {
                 out.println("      " + u.message());
             }
