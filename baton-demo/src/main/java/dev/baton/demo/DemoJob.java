@@ -64,6 +64,7 @@ public final class DemoJob {
     private final BatonControl control;
     private final ConcurrentHashMap<Integer, Duration> drainTimes = new ConcurrentHashMap<>();
     private final List<CompletableFuture<?>> drains = new ArrayList<>();
+    private static final Duration ASSEMBLY_WAIT = Duration.ofSeconds(60);
     /** Where the demo server's Baton keeps its AOT cache, when it does ({@code ./baton} sets it). */
     private static final String AOT_CACHE_VARIABLE = "BATON_AOT_CACHE";
     /** The upgrades whose old generation recorded the AOT cache: that JVM writes the recording as it exits. */
@@ -135,6 +136,27 @@ public final class DemoJob {
             return outcomes;
         } finally {
             stopServer(server);
+            awaitAotAssembly();
+        }
+    }
+
+    /**
+     * Waits (at most {@link #ASSEMBLY_WAIT}) for an AOT cache assembly the demo's upgrades started: it runs
+     * detached at nice 19, and would otherwise outlive the demo by seconds, a java process nobody asked for.
+     */
+    private void awaitAotAssembly() throws InterruptedException {
+        for (long pid : pidsNamed(".assembler")) {
+            Optional<ProcessHandle> assembly = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+            if (assembly.isEmpty()) {
+                continue;
+            }
+            out.printf("Waiting for the AOT cache assembly (pid %d, nice 19) to finish, at most %ds%n", pid,
+                    ASSEMBLY_WAIT.toSeconds());
+            try {
+                assembly.get().onExit().get(ASSEMBLY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                out.printf("The assembly (pid %d) goes on in the background; the next run uses its cache%n", pid);
+            }
         }
     }
 
@@ -237,26 +259,26 @@ public final class DemoJob {
                 Optional.empty(), result.message());
     }
 
-    /** Whether {@code pid} records the demo's AOT cache: a {@code *.recorder} file of {@code $BATON_AOT_CACHE} names it. */
+    /** Whether {@code pid} records the demo's AOT cache. */
     private static boolean recordsAotCache(long pid) {
-        String directory = System.getenv(AOT_CACHE_VARIABLE);
-        if (directory == null || directory.isBlank()) {
-            return false;
-        }
-        try (Stream<Path> files = Files.list(Path.of(directory))) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".recorder"))
-                    .anyMatch(file -> names(file, pid));
-        } catch (IOException | UncheckedIOException e) {
-            return false;
-        }
+        return pidsNamed(".recorder").contains(pid);
     }
 
-    private static boolean names(Path pidFile, long pid) {
-        try {
-            return Files.readString(pidFile).strip().equals(Long.toString(pid));
-        } catch (IOException e) {
-            return false;
+    /** The pids in the {@code *suffix} files of {@code $BATON_AOT_CACHE}, where Baton names its recorders and assemblies. */
+    private static List<Long> pidsNamed(String suffix) {
+        String directory = System.getenv(AOT_CACHE_VARIABLE);
+        if (directory == null || directory.isBlank()) {
+            return List.of();
         }
+        List<Long> pids = new ArrayList<>();
+        try (Stream<Path> files = Files.list(Path.of(directory))) {
+            for (Path file : files.filter(file -> file.getFileName().toString().endsWith(suffix)).toList()) {
+                pids.add(Long.parseLong(Files.readString(file).strip()));
+            }
+        } catch (IOException | UncheckedIOException | NumberFormatException e) {
+            // a file removed meanwhile, or half written: no pid to name
+        }
+        return pids;
     }
 
     private void awaitDrains() throws InterruptedException {
