@@ -1,7 +1,6 @@
 package dev.baton;
 
 import dev.baton.internal.os.Availability;
-import dev.baton.internal.os.Linking;
 import java.io.IOException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
@@ -44,26 +43,6 @@ public final class Baton implements AutoCloseable {
     /** A Baton over {@code lifecycle}: {@link #open}'s, or a state-machine test's. */
     Baton(Lifecycle lifecycle) {
         this.lifecycle = lifecycle;
-    }
-
-    /**
-     * Starts, on a daemon thread, the linking of the C functions {@link #open} and {@link #ready} call, so
-     * that it runs while the application parses its arguments and reads its configuration, not after: in
-     * a JVM that has not called them yet, linking costs about 50 ms of a successor's start on 2 cores,
-     * even with an AOT cache. Optional; call it first thing in {@code main}. Does nothing where Baton cannot
-     * run ({@link #open} then says why), and nothing more once done: each function is linked once.
-     */
-    public static void initializeInBackground() {
-        if (Availability.unavailabilityCause().isPresent()) {
-            return;
-        }
-        Thread.ofPlatform().daemon().name("baton-link").start(() -> {
-            try {
-                Linking.link(Linking.START);
-            } catch (LinkageError e) {
-                // open() links them again, and says what is missing
-            }
-        });
     }
 
     /**

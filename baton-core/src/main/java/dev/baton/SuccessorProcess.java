@@ -6,7 +6,6 @@ import dev.baton.internal.os.CpuPriority;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Errno;
 import dev.baton.internal.os.ExecutableSearch;
-import dev.baton.internal.os.Linking;
 import dev.baton.internal.os.Pipes;
 import dev.baton.internal.os.Processes;
 import dev.baton.internal.os.Spawn;
@@ -17,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.lang.invoke.MethodHandles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,9 +64,20 @@ final class SuccessorProcess implements Successor {
         Thread.ofPlatform().daemon().name("baton-successor-exit").start(this::awaitExit);
     }
 
-    /** Links the C functions a {@link #start} calls, ahead of the first, which a reload would otherwise wait for. */
+    /**
+     * Links the C functions a {@link #start} calls, ahead of the first: the initialisers of their classes do
+     * it, a few milliseconds each in a JVM that has not run them, which a reload would otherwise wait for.
+     */
     static void link() {
-        Linking.link(Linking.SPAWN);
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        for (Class<?> linking : List.of(Pipes.class, Spawn.class, ChildProcesses.class, CpuPriority.class,
+                Descriptors.class, Processes.class)) {
+            try {
+                lookup.ensureInitialized(linking);
+            } catch (IllegalAccessException e) {
+                throw new AssertionError(e); // public classes of this module
+            }
+        }
     }
 
     /**

@@ -1,6 +1,5 @@
 package dev.baton.demo.cli;
 
-import dev.baton.Baton;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,9 +19,6 @@ public final class DemoCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals("demo-server")) {
-            Baton.initializeInBackground(); // beside picocli's start, which takes ~150 ms of every generation's
-        }
         System.exit(newCommandLine().execute(args));
     }
 
