@@ -5,6 +5,8 @@ import dev.baton.internal.os.Exec;
 import dev.baton.internal.os.StandardOutput;
 import dev.baton.internal.os.SystemCallException;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,8 +23,33 @@ public final class PredecessorOutput {
 
     private PredecessorOutput() {}
 
-    /** What this process's descriptor {@code fd} refers to, as {@code /proc/self/fd} shows it, or empty. */
+    /**
+     * What this process's output descriptor {@code fd} refers to, as {@code /proc/self/fd} shows it, for an
+     * orphaned successor to reopen; {@code read-only PATH} if this process did not open it for writing (a
+     * JVM started with it closed puts the first file it reads there), which no successor reopens.
+     */
     public static String nameOf(int fd) {
+        String name = describe(fd);
+        return name.startsWith("/") && !WritableDescriptor.isOpenForWriting("self", fd) ? READ_ONLY + name : name;
+    }
+
+    private static final String READ_ONLY = "read-only ";
+
+    /** A regular file (a log) or a character device (a terminal, /dev/null): what output may be reopened onto. */
+    private static boolean isFileOrTerminal(String path) {
+        try {
+            int type = (Integer) Files.getAttribute(Path.of(path), "unix:mode") & S_IFMT;
+            return type == S_IFREG || type == S_IFCHR;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFCHR = 0020000;
+
+    private static String describe(int fd) {
         try {
             return Exec.describeDescriptor(fd);
         } catch (IOException e) {
@@ -41,10 +68,10 @@ public final class PredecessorOutput {
         String[] names = {stdoutName, stderrName};
         for (int fd = 1; fd <= 2; fd++) {
             String name = names[fd - 1];
-            if (name == null || !nameOf(fd).startsWith("pipe:")) {
+            if (name == null || !describe(fd).startsWith("pipe:")) {
                 continue; // not named by a predecessor (not launched by one), or not the relay's pipe
             }
-            boolean reopenable = name.startsWith("/") && !name.endsWith(" (deleted)");
+            boolean reopenable = name.startsWith("/") && !name.endsWith(" (deleted)") && isFileOrTerminal(name);
             String stream = fd == 1 ? "stdout" : "stderr";
             try {
                 int target = -1;

@@ -63,6 +63,12 @@ final class SupervisorStreams {
                         + e.getMessage());
             }
             String path = "/proc/" + pid + "/fd/" + fd;
+            if (!WritableDescriptor.isOpenForWriting(Long.toString(pid), fd)) {
+                LOG.log(Level.DEBUG, () -> logPrefix + "the supervisor's descriptor " + fd + " is not open for "
+                        + "writing (it started with it closed): this worker's descriptor " + fd + " goes to /dev/null"
+                        + " at its death");
+                continue;
+            }
             try {
                 String name = Files.readSymbolicLink(Path.of(path)).toString();
                 streams.targets[i] = StandardOutput.openForAppend(path);
