@@ -271,7 +271,7 @@ final class Lifecycle implements ControlledService {
         LOG.log(Level.INFO, logPrefix + "upgrade requested by " + trigger + ": starting generation "
                 + upgrade.generation);
         notifier.reloading("starting generation " + upgrade.generation);
-        UpgradeResult result = upgradeRun.run(upgrade);
+        UpgradeResult result = run(upgrade);
         Optional<String> stopMeanwhile = states.upgradeEnded(result);
         if (result.succeeded()) {
             LOG.log(Level.INFO, logPrefix + result.message());
@@ -284,6 +284,18 @@ final class Lifecycle implements ControlledService {
         events.fire(listener -> listener.upgradeEnded(result));
         stopMeanwhile.ifPresent(stopTrigger -> stop(false, "the stop requested during the upgrade"));
         return result;
+    }
+
+    /** Runs {@code upgrade} to its end, whatever it throws: an upgrade left open would refuse every later one. */
+    private UpgradeResult run(PendingUpgrade upgrade) {
+        try {
+            return upgradeRun.run(upgrade);
+        } catch (RuntimeException | OutOfMemoryError e) { // a bug, or no thread left
+            upgrade.settleFailed("failed: " + e);
+            return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, 0, upgrade.generation, upgrade.elapsed(),
+                    "the upgrade failed (" + e + "); still serving as pid " + pid + " (generation " + generation
+                    + ")", List.of());
+        }
     }
 
     // ---- status ------------------------------------------------------------------------------------

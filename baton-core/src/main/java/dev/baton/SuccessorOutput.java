@@ -19,11 +19,37 @@ final class SuccessorOutput {
     private final Thread stdoutRelay;
     private final Thread stderrRelay;
 
+    /**
+     * Starts both relays; each closes its stream once the successor closed its end. If a thread cannot be
+     * started (this process is at its limit of threads), the streams no relay took are closed here.
+     */
     SuccessorOutput(InputStream stdout, InputStream stderr) {
-        this.stdoutRelay = Thread.ofPlatform().daemon().name("baton-successor-stdout").start(
-                new OutputRelay(stdout, new FileOutputStream(FileDescriptor.out), lastLines));
-        this.stderrRelay = Thread.ofPlatform().daemon().name("baton-successor-stderr").start(
-                new OutputRelay(stderr, new FileOutputStream(FileDescriptor.err), lastLines));
+        Thread started;
+        try {
+            started = Thread.ofPlatform().daemon().name("baton-successor-stdout").start(
+                    new OutputRelay(stdout, new FileOutputStream(FileDescriptor.out), lastLines));
+        } catch (OutOfMemoryError | RuntimeException e) {
+            closeQuietly(stdout);
+            closeQuietly(stderr);
+            throw e;
+        }
+        this.stdoutRelay = started;
+        try {
+            started = Thread.ofPlatform().daemon().name("baton-successor-stderr").start(
+                    new OutputRelay(stderr, new FileOutputStream(FileDescriptor.err), lastLines));
+        } catch (OutOfMemoryError | RuntimeException e) {
+            closeQuietly(stderr);
+            throw e;
+        }
+        this.stderrRelay = started;
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (java.io.IOException e) {
+            // a pipe's read end: nothing to flush, nothing lost
+        }
     }
 
     /** The last lines, once the relays have read what the successor wrote before it exited (2 s at most each). */

@@ -128,7 +128,16 @@ final class SuccessorProcess implements Successor {
             closeAll(new int[] {stdout[0], stderr[0]});
             throw startFailure("started the successor as pid " + pid + " but cannot watch it, so killed it", e);
         }
-        return new SuccessorProcess(pid, pidfd, stdout[0], stderr[0]);
+        try {
+            return new SuccessorProcess(pid, pidfd, stdout[0], stderr[0]);
+        } catch (OutOfMemoryError | RuntimeException e) { // "unable to create native thread"
+            killAndReap(pid); // its end closes the pipes: a relay that started ends and closes its read end
+            Descriptors.closeQuietly(pidfd);
+            throw new IOException("started the successor as pid " + pid + " but cannot start the threads that "
+                    + "watch it (" + e.getMessage() + "), so killed it: this process is at its limit of threads or "
+                    + "processes (RLIMIT_NPROC, ulimit -u, or its cgroup's pids.max under systemd's TasksMax= or "
+                    + "a container's --pids-limit); raise it, or end what holds them, then reload", e);
+        }
     }
 
     /** The file to run for {@code name}: itself if it has a slash, else the first match on {@code path}. */

@@ -69,8 +69,8 @@ final class UpgradeRun {
         try {
             successor = launcher.launch(prepared.command(), add, NOT_INHERITED, handed.descriptors());
             prepared.started().accept(successor.pid());
-        } catch (IOException e) {
-            String reason = "cannot start the successor " + command + ": " + e.getMessage();
+        } catch (IOException | RuntimeException | OutOfMemoryError e) { // OOME: no thread for the spawn
+            String reason = "cannot start the successor: " + e.getMessage();
             events.failed(reason);
             return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, 0, upgrade.generation, upgrade.elapsed(),
                     reason + "; " + stillServing(), List.of());

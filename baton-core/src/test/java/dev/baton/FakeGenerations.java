@@ -44,7 +44,9 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
          * Takes the handover, then exits with status 1 before ready(): its connection closes a moment before
          * its exit is seen, as a real process's does.
          */
-        CLOSES_THEN_EXITS
+        CLOSES_THEN_EXITS,
+        /** Never starts: the launch fails as the JDK does when this process has no thread left to start. */
+        NO_THREAD_LEFT
     }
 
     static final long PID = ProcessHandle.current().pid();
@@ -144,6 +146,10 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
     public synchronized Successor launch(List<String> command, Map<String, String> add, List<String> remove,
             int[] listeners) {
         Script script = scripts.isEmpty() ? Script.READY : scripts.removeFirst();
+        if (script == Script.NO_THREAD_LEFT) {
+            throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource "
+                    + "limits reached");
+        }
         Map<String, String> variables = new HashMap<>(add);
         remove.forEach(variables::remove);
         variables.remove(HandedListeners.VARIABLE); // a fake successor shares this JVM's descriptors: none handed

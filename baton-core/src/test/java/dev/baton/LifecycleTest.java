@@ -73,6 +73,19 @@ class LifecycleTest {
     }
 
     @Test
+    void upgrade_noThreadLeftToLaunch_failsSayingSo_andTheNextUpgradeWorks() throws IOException {
+        Lifecycle first = service().next(Script.NO_THREAD_LEFT).coldStart();
+
+        UpgradeResult failed = first.upgrade("the test");
+
+        assertThat(failed.outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
+        assertThat(failed.message()).contains("cannot start the successor: unable to create native thread",
+                "still serving as pid " + FakeGenerations.PID);
+        assertThat(first.state()).isEqualTo(GenerationState.SERVING);
+        assertThat(first.upgrade("the test again").outcome()).isEqualTo(UpgradeResult.Outcome.SUCCEEDED);
+    }
+
+    @Test
     void ready_calledFromSeveralThreadsAtOnce_exactlyOneSucceeds() throws Exception {
         Lifecycle first = service().open(Map.of());
         int callers = 8;
