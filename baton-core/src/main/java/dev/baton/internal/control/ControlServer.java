@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -74,6 +75,7 @@ public final class ControlServer implements AutoCloseable {
     private final DescriptorShortage shortage; // the poller's alone
     private final RateLimitedWarning malformed = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
     private final RateLimitedWarning overLimit = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
+    private final RateLimitedWarning noThread = new RateLimitedWarning(LOG, RateLimitedWarning.INTERVAL, System::nanoTime);
     private final RateLimitedWarning hungUp =
             new RateLimitedWarning(LOG, Level.INFO, RateLimitedWarning.INTERVAL, System::nanoTime);
     private final ReentrantLock lock = new ReentrantLock();
@@ -87,7 +89,8 @@ public final class ControlServer implements AutoCloseable {
     /** An accepted connection whose request has not arrived yet, and when it is refused if none has. */
     private record Waiting(ControlChannel channel, PeerCredentials peer, long deadlineNanos) {}
 
-    private ControlServer(int listenFd, Handler handler, Duration ioTimeout, String logPrefix) throws IOException {
+    private ControlServer(int listenFd, Handler handler, Duration ioTimeout, String logPrefix,
+            ThreadFactory workerThreads) throws IOException {
         this.listenFd = listenFd;
         this.wakeFd = Descriptors.newEventFd();
         try {
@@ -101,7 +104,7 @@ public final class ControlServer implements AutoCloseable {
         this.logPrefix = logPrefix;
         this.poller = Thread.ofPlatform().daemon().name("baton-control").unstarted(this::pollLoop);
         this.workers = new ThreadPoolExecutor(WORKERS, WORKERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                Thread.ofPlatform().daemon().name("baton-control-", 1).factory());
+                workerThreads);
         this.workers.allowCoreThreadTimeOut(true);
     }
 
@@ -113,7 +116,14 @@ public final class ControlServer implements AutoCloseable {
      */
     public static ControlServer start(int listenFd, Handler handler, Duration ioTimeout, String logPrefix)
             throws IOException {
-        ControlServer server = new ControlServer(listenFd, handler, ioTimeout, logPrefix);
+        return start(listenFd, handler, ioTimeout, logPrefix, Thread.ofPlatform().daemon().name("baton-control-", 1)
+                .factory());
+    }
+
+    /** {@link #start(int, Handler, Duration, String)} with the workers' threads from {@code workerThreads}. */
+    static ControlServer start(int listenFd, Handler handler, Duration ioTimeout, String logPrefix,
+            ThreadFactory workerThreads) throws IOException {
+        ControlServer server = new ControlServer(listenFd, handler, ioTimeout, logPrefix, workerThreads);
         server.poller.start();
         return server;
     }
@@ -356,10 +366,20 @@ public final class ControlServer implements AutoCloseable {
             return;
         }
         Runnable serve = () -> serve(connection.channel(), connection.peer(), request);
-        if (request instanceof Message.HandoverRequest) {
-            Thread.ofPlatform().daemon().name("baton-handover").start(serve);
-        } else {
-            workers.execute(serve);
+        try {
+            if (request instanceof Message.HandoverRequest) {
+                Thread.ofPlatform().daemon().name("baton-handover").start(serve);
+            } else {
+                workers.execute(serve);
+            }
+        } catch (OutOfMemoryError | RuntimeException e) { // "unable to create native thread"; this loop must go on
+            String why = "this process cannot start a thread to serve it (" + e.getMessage() + "): it is at its "
+                    + "limit of threads or processes (RLIMIT_NPROC, or its cgroup's pids.max); try again once "
+                    + "threads are freed";
+            noThread.warn(logPrefix + "refused a " + request.getClass().getSimpleName() + " from pid "
+                    + connection.peer().pid() + ": " + why);
+            sendQuietly(connection.channel(), new Message.Refused(why));
+            closeConnection(connection.channel());
         }
     }
 

@@ -96,6 +96,29 @@ class ControlServerTest {
     }
 
     @Test
+    void serve_noThreadLeftForARequest_refusesThatOneSayingWhy_andServesTheNext() throws IOException {
+        java.util.concurrent.atomic.AtomicBoolean exhausted = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ThreadFactory threads = task -> {
+            if (exhausted.get()) { // as Thread.start() fails at RLIMIT_NPROC or a cgroup's pids.max
+                throw new OutOfMemoryError("unable to create native thread: possibly out of memory or process/resource "
+                        + "limits reached");
+            }
+            return Thread.ofPlatform().daemon().unstarted(task);
+        };
+        server = ControlServer.start(ControlSocket.bind(path, NAME), this::answer, TIMEOUT, "[test] ", threads);
+
+        try (ControlChannel client = ControlChannel.connect(path, TIMEOUT)) {
+            assertThat(client.request(new StatusRequest(), TIMEOUT)).asInstanceOf(
+                    org.assertj.core.api.InstanceOfAssertFactories.type(Refused.class)).extracting(Refused::reason)
+                    .asString().contains("cannot start a thread to serve it", "RLIMIT_NPROC");
+        }
+        exhausted.set(false);
+        try (ControlChannel client = ControlChannel.connect(path, TIMEOUT)) {
+            assertThat(client.request(new StatusRequest(), TIMEOUT)).isEqualTo(status());
+        }
+    }
+
+    @Test
     void serve_requestFromTheSameUser_answeredByTheHandlerWithThePeersCredentials() throws IOException {
         startServer();
 
