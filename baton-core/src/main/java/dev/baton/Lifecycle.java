@@ -343,8 +343,13 @@ final class Lifecycle implements ControlledService {
                 stopped.countDown();
             }
             case DRAIN -> drain.start(true, trigger);
-            case DEFERRED -> states.pendingUpgrade().ifPresent(upgrade ->
-                    upgrade.settleFailed("was stopped: " + trigger + " arrived during the upgrade"));
+            case DEFERRED -> states.pendingUpgrade().ifPresent(upgrade -> {
+                if (!upgrade.settleFailed("was stopped: " + trigger + " arrived during the upgrade")) {
+                    LOG.log(Level.INFO, logPrefix + trigger + " during the successor's probation: the successor "
+                            + "serves; this generation drains when the probation ends, and stops if the successor "
+                            + "dies before then");
+                }
+            });
             case HAMMER -> drain.hammer(trigger);
             case NONE -> { }
         }
