@@ -41,7 +41,8 @@ final class ProcessBuilderSuccessor implements Successor {
         ProcessBuilder builder = new ProcessBuilder(command);
         remove.forEach(builder.environment()::remove);
         builder.environment().putAll(add);
-        builder.redirectInput(ProcessBuilder.Redirect.INHERIT);
+        builder.redirectInput(SuccessorStdin.shareable() ? ProcessBuilder.Redirect.INHERIT
+                : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         try {
             int nice = StartPriority.startingNice(add);
             return new ProcessBuilderSuccessor(nice < 0 ? builder.start() : CpuPriority.spawnAt(nice, builder::start));

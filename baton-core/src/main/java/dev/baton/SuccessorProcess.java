@@ -94,7 +94,7 @@ final class SuccessorProcess implements Successor {
         List<String> environment = new ArrayList<>();
         variables.forEach((name, value) -> environment.add(name + "=" + value));
         String executable = executable(command.getFirst(), variables.get("PATH"));
-        boolean stdinOpen = Descriptors.isOpen(0); // before the pipes, which may take a free descriptor 0
+        boolean stdinShared = SuccessorStdin.shareable(); // before the pipes, which may take a free descriptor 0
         int[] stdout = null;
         int[] stderr = null;
         long pid;
@@ -102,7 +102,7 @@ final class SuccessorProcess implements Successor {
             stdout = Pipes.newPipe();
             stderr = Pipes.newPipe();
             int[] fds = new int[3 + listeners.length];
-            fds[0] = stdinOpen ? 0 : Spawn.NULL_DEVICE; // a daemon may run with its stdin closed
+            fds[0] = stdinShared ? 0 : Spawn.NULL_DEVICE; // a daemon may run with its stdin closed
             fds[1] = stdout[1];
             fds[2] = stderr[1];
             System.arraycopy(listeners, 0, fds, 3, listeners.length);
