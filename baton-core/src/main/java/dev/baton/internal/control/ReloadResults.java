@@ -14,10 +14,14 @@ public final class ReloadResults {
                 result.successorGeneration(), result.elapsed().toMillis(), result.message(), result.lastOutput());
     }
 
-    /** A reload that started no process ({@code pid} 0) was refused; one that did and did not succeed failed. */
+    /**
+     * A reload that began no generation (no pid, generation 0) was refused; one that began one and did not
+     * succeed failed, also if its process could not be started at all (no pid, its generation named).
+     */
     public static UpgradeResult fromMessage(ReloadResult message) {
         UpgradeResult.Outcome outcome = message.succeeded() ? UpgradeResult.Outcome.SUCCEEDED
-                : message.pid() == 0 ? UpgradeResult.Outcome.REFUSED : UpgradeResult.Outcome.FAILED;
+                : message.pid() == 0 && message.generation() == 0 ? UpgradeResult.Outcome.REFUSED
+                : UpgradeResult.Outcome.FAILED;
         return new UpgradeResult(outcome, message.servingPid(), message.pid(), message.generation(),
                 Duration.ofMillis(message.readyMillis()), message.message(), message.output());
     }
