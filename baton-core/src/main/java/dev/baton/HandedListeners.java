@@ -66,7 +66,8 @@ final class HandedListeners {
                         Descriptor.own(fd, "listener " + spec.name() + " inherited at the spawn")));
             } else {
                 LOG.log(Level.WARNING, VARIABLE + " names listener " + spec.name() + " at fd " + fd
-                        + ", which is not a listening socket here; it is bound afresh");
+                        + ", which is not a listening socket here; not taken (the application binds that listener afresh "
+                        + "if it asks for it)");
             }
         }
         return taken;

@@ -157,8 +157,7 @@ sealed interface StartMode {
                             ? "; binding the listeners afresh (connections are refused until they are bound)"
                             : "; taking over the " + orphan.handed().size() + " listener(s) it was started with "
                                     + "(connections wait in their queues meanwhile)")
-                    + "; control socket " + orphan.socketPath() + "; this process's output still goes to the pipe "
-                    + "the predecessor read, which nobody reads now";
+                    + "; control socket " + orphan.socketPath();
             case SupervisedWorker worker -> " under the supervisor pid " + worker.supervisorPid();
         };
     }

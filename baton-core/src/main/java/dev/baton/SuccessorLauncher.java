@@ -64,7 +64,12 @@ interface SuccessorLauncher {
         private Spawning() {}
 
         private static Optional<String> check() {
-            Optional<String> cause = "process-builder".equals(System.getenv(VARIABLE))
+            String asked = System.getenv(VARIABLE);
+            if (asked != null && !asked.isEmpty() && !asked.equals("process-builder")) {
+                System.getLogger("dev.baton").log(Level.WARNING, VARIABLE + "='" + asked + "' is not a value Baton "
+                        + "knows (the only one is process-builder); it is ignored");
+            }
+            Optional<String> cause = "process-builder".equals(asked)
                     ? Optional.of(VARIABLE + "=process-builder asks for it")
                     : Availability.supervisorUnavailabilityCause();
             cause.ifPresent(why -> System.getLogger("dev.baton").log(Level.INFO, "successors start through "
