@@ -127,7 +127,10 @@ final class HandoverToSuccessor implements HandoverHandler {
         }
         states.probationPassed(upgrade);
         server.close();
-        startDrain.accept("generation " + upgrade.generation + " (pid " + peer.pid() + ") is serving");
+        Successor successor = upgrade.successor();
+        boolean stopped = !successor.isAlive() && successor.exitedCleanly(); // see Probation#watch
+        startDrain.accept("generation " + upgrade.generation + " (pid " + peer.pid() + ") "
+                + (stopped ? "was stopped during its probation, so the service stops" : "is serving"));
     }
 
     /** Whether {@code successor} exits within {@code grace}; its exit then settles the upgrade (see {@link UpgradeRun}). */

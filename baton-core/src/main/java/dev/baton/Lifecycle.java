@@ -344,7 +344,7 @@ final class Lifecycle implements ControlledService {
             }
             case DRAIN -> drain.start(true, trigger);
             case DEFERRED -> states.pendingUpgrade().ifPresent(upgrade -> {
-                if (!upgrade.settleFailed("was stopped: " + trigger + " arrived during the upgrade")) {
+                if (!upgrade.settleFailed(UpgradeRun.STOPPED + trigger + " arrived during the upgrade")) {
                     LOG.log(Level.INFO, logPrefix + trigger + " during the successor's probation: the successor "
                             + "serves; this generation drains when the probation ends, and stops if the successor "
                             + "dies before then");

@@ -111,7 +111,8 @@ final class UpgradeRun {
         lastOutput.addAll(jvmSaid); // what a recording JVM printed on the tty it was told not to show
         return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, successor.pid(), upgrade.generation, elapsed,
                 "successor pid " + successor.pid() + " (generation " + upgrade.generation + ") "
-                + settlement.reason() + exit + "; " + stillServing(), lastOutput);
+                + settlement.reason() + exit + "; " + (settlement.reason().startsWith(STOPPED)
+                ? "generation " + generation + " (pid " + pid + ") stops as asked" : stillServing()), lastOutput);
     }
 
     /**
@@ -135,6 +136,9 @@ final class UpgradeRun {
                 PredecessorLink.STDOUT_VARIABLE, PredecessorOutput.nameOf(1),
                 PredecessorLink.STDERR_VARIABLE, PredecessorOutput.nameOf(2));
     }
+
+    /** How a stop that came during the upgrade fails it: this generation then stops, it does not serve on. */
+    static final String STOPPED = "was stopped: ";
 
     private String stillServing() {
         return "still serving as pid " + pid + " (generation " + generation + ")";
