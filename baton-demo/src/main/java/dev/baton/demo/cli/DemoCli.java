@@ -1,5 +1,7 @@
 package dev.baton.demo.cli;
 
+import java.util.Arrays;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +21,27 @@ public final class DemoCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("demo-server")) { // every generation: see DemoServerFastPath
+            Optional<DemoServerCommand> command = DemoServerFastPath.parse(Arrays.copyOfRange(args, 1, args.length));
+            if (command.isPresent()) {
+                System.exit(run(command.get()));
+            }
+        }
         System.exit(newCommandLine().execute(args));
+    }
+
+    /** Runs {@code command} as picocli's execute would, its error printed as the handler below prints it. */
+    private static int run(DemoServerCommand command) {
+        try {
+            return command.call();
+        } catch (Exception e) {
+            System.err.println("baton demo-server: " + message(e));
+            return 1;
+        }
+    }
+
+    private static String message(Exception exception) {
+        return exception.getMessage() == null ? exception.toString() : exception.getMessage();
     }
 
     /** The demo commands, their errors printed as {@code baton COMMAND: message} with exit code 1. */
@@ -27,8 +49,7 @@ public final class DemoCli implements Runnable {
         CommandLine commandLine = new CommandLine(new DemoCli());
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setExecutionExceptionHandler((exception, cmd, parseResult) -> {
-            String message = exception.getMessage() == null ? exception.toString() : exception.getMessage();
-            cmd.getErr().println(cmd.getColorScheme().errorText("baton " + cmd.getCommandName() + ": " + message));
+            cmd.getErr().println(cmd.getColorScheme().errorText("baton " + cmd.getCommandName() + ": " + message(exception)));
             return 1;
         });
         return commandLine;
