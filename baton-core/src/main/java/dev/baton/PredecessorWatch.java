@@ -3,8 +3,10 @@ package dev.baton;
 import dev.baton.internal.control.ControlChannel;
 import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.Descriptors;
+import dev.baton.internal.os.StandardOutput;
 import dev.baton.internal.os.SystemCallException;
 import dev.baton.internal.protocol.Message.ProcessInfo;
+import dev.baton.internal.service.WritableDescriptor;
 import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -117,6 +119,24 @@ final class PredecessorWatch {
     }
 
     /**
+     * Puts {@code handed} (one of the predecessor's standard streams) at {@code fd}, or {@code /dev/null} if the
+     * predecessor did not have it open for writing: a JVM started with stdout closed holds a file it reads
+     * there (the JDK's lib/modules), which no output may go to.
+     */
+    private static void adoptOnto(int handed, int fd) throws IOException {
+        if (WritableDescriptor.isOpenForWriting("self", handed)) {
+            Descriptors.duplicateOnto(handed, fd);
+            return;
+        }
+        int nullDevice = StandardOutput.openNullDevice();
+        try {
+            Descriptors.duplicateOnto(nullDevice, fd);
+        } finally {
+            Descriptors.closeQuietly(nullDevice);
+        }
+    }
+
+    /**
      * Points this process's standard output and error where the predecessor's go (a terminal, a journal,
      * a file) instead of the pipes the predecessor read until now, so they outlive it; once.
      */
@@ -126,8 +146,8 @@ final class PredecessorWatch {
         }
         System.out.flush();
         System.err.flush();
-        Descriptors.duplicateOnto(received.stdout().number(), 1);
-        Descriptors.duplicateOnto(received.stderr().number(), 2);
+        adoptOnto(received.stdout().number(), 1);
+        adoptOnto(received.stderr().number(), 2);
         received.stdout().close();
         received.stderr().close();
         streamsAdopted = true;

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * files it reads, such as the JDK's {@code lib/modules} or the application's jar; reopening those for
  * appending would write a dead pipe's output into them and break the JDK and the application for good.
  */
-final class WritableDescriptor {
+public final class WritableDescriptor {
 
     /** {@code O_ACCMODE} of the {@code flags:} line of {@code /proc/PID/fdinfo/FD} (octal). */
     private static final int ACCESS_MODE = 3;
@@ -19,7 +19,7 @@ final class WritableDescriptor {
     private WritableDescriptor() {}
 
     /** Whether {@code fd} of process {@code pid} ({@code "self"} for this one) was opened for writing. */
-    static boolean isOpenForWriting(String pid, int fd) {
+    public static boolean isOpenForWriting(String pid, int fd) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", pid, "fdinfo", Integer.toString(fd)))) {
                 if (line.startsWith("flags:")) {
