@@ -74,15 +74,7 @@ class LifecycleTest {
 
     @Test
     void upgrade_noThreadLeftToLaunch_failsSayingSo_andTheNextUpgradeWorks() throws IOException {
-        Lifecycle first = service().next(Script.NO_THREAD_LEFT).coldStart();
-
-        UpgradeResult failed = first.upgrade("the test");
-
-        assertThat(failed.outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
-        assertThat(failed.message()).contains("cannot start the successor: unable to create native thread",
-                "still serving as pid " + FakeGenerations.PID);
-        assertThat(first.state()).isEqualTo(GenerationState.SERVING);
-        assertThat(first.upgrade("the test again").outcome()).isEqualTo(UpgradeResult.Outcome.SUCCEEDED);
+        failsAndTheOldServesOn(Script.NO_THREAD_LEFT, "cannot start the successor: unable to create native thread");
     }
 
     @Test
@@ -253,13 +245,17 @@ class LifecycleTest {
 
     @Test
     void upgrade_successorExitsBeforeReady_oldKeepsServing() throws IOException {
-        Lifecycle first = service().next(Script.EXITS).coldStart();
+        failsAndTheOldServesOn(Script.EXITS, "exited with status 2 before it was ready");
+    }
+
+    /** An upgrade whose successor does {@code script} fails saying {@code said}; the old one serves, and may upgrade at once. */
+    private void failsAndTheOldServesOn(Script script, String said) throws IOException {
+        Lifecycle first = service().next(script).coldStart();
 
         UpgradeResult result = first.upgrade("the test");
 
         assertThat(result.outcome()).isEqualTo(UpgradeResult.Outcome.FAILED);
-        assertThat(result.message()).contains("exited with status 2 before it was ready",
-                "still serving as pid " + FakeGenerations.PID + " (generation 1)");
+        assertThat(result.message()).contains(said, "still serving as pid " + FakeGenerations.PID + " (generation 1)");
         assertThat(first.state()).isEqualTo(GenerationState.SERVING);
         assertThat(service.servers.getFirst().accepting()).isTrue();
         assertThat(first.upgrade("the next attempt").succeeded()).as("the next attempt may come at once").isTrue();

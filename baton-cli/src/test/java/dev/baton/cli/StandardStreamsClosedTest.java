@@ -28,39 +28,41 @@ class StandardStreamsClosedTest {
         return Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/" + fd)).toString();
     }
 
-    @Test
-    void reload_startedWithStdinClosed_theSuccessorsStdinIsDevNull() throws Exception {
-        List<String> stdinClosed = List.of("/bin/sh", "-c", "exec \"$@\" <&-", "sh");
+    /** What a test checks of the successor's descriptors, while it runs. */
+    private interface SuccessorCheck {
+        void check(long successorPid) throws IOException;
+    }
+
+    /**
+     * Starts the demo server with {@code redirections} applied by a shell ({@code "<&-"}), checks that its JVM
+     * reused descriptor {@code reused} for a file it opened, reloads it, and checks the successor.
+     */
+    private void reloadAServerStartedWith(String redirections, int reused, SuccessorCheck check) throws Exception {
+        List<String> launcher = List.of("/bin/sh", "-c", "exec \"$@\" " + redirections, "sh");
         int port = DemoServerProcess.freePort();
-        try (DemoServerProcess server = DemoServerProcess.launch(directory, port, port, stdinClosed, Map.of(), "")) {
+        try (DemoServerProcess server = DemoServerProcess.launch(directory, port, port, launcher, Map.of(), "")) {
             long first = server.awaitServing();
-            assertThat(Path.of("/proc/" + first + "/fd/0")).as("the JVM reused descriptor 0 for a file it opened")
-                    .isRegularFile();
+            assertThat(Path.of("/proc/" + first + "/fd/" + reused))
+                    .as("the JVM reused descriptor %d for a file it opened", reused).isRegularFile();
 
             UpgradeResult result = server.reload();
 
             assertThat(result.succeeded()).as("%s%s", result, server.logTail()).isTrue();
-            long second = server.awaitServingOtherThan(first);
-            assertThat(descriptor(second, 0)).isEqualTo("/dev/null");
+            check.check(server.awaitServingOtherThan(first));
         }
+    }
+
+    @Test
+    void reload_startedWithStdinClosed_theSuccessorsStdinIsDevNull() throws Exception {
+        reloadAServerStartedWith("<&-", 0, successor -> assertThat(descriptor(successor, 0)).isEqualTo("/dev/null"));
     }
 
     @Test
     void reload_startedWithStdoutAndStderrClosed_theSuccessorWritesToDevNullNotToAFileTheJvmOpened()
             throws Exception {
-        List<String> outputClosed = List.of("/bin/sh", "-c", "exec \"$@\" >&- 2>&-", "sh");
-        int port = DemoServerProcess.freePort();
-        try (DemoServerProcess server = DemoServerProcess.launch(directory, port, port, outputClosed, Map.of(), "")) {
-            long first = server.awaitServing();
-            assertThat(Path.of("/proc/" + first + "/fd/1")).as("the JVM reused descriptor 1 for a file it opened")
-                    .isRegularFile();
-
-            UpgradeResult result = server.reload();
-
-            assertThat(result.succeeded()).as("%s", result).isTrue();
-            long second = server.awaitServingOtherThan(first);
-            assertThat(descriptor(second, 1)).isEqualTo("/dev/null");
-            assertThat(descriptor(second, 2)).isEqualTo("/dev/null");
-        }
+        reloadAServerStartedWith(">&- 2>&-", 1, successor -> {
+            assertThat(descriptor(successor, 1)).isEqualTo("/dev/null");
+            assertThat(descriptor(successor, 2)).isEqualTo("/dev/null");
+        });
     }
 }

@@ -36,26 +36,26 @@ class WritableDescriptorTest {
         throw new AssertionError("no descriptor of this process refers to " + file);
     }
 
+    /** Opens {@code file} with {@code mode}, and returns whether it is writable and how it is named. */
+    private static String openedAs(Path file, StandardOpenOption mode) throws IOException {
+        try (FileChannel _ = FileChannel.open(file, mode)) {
+            int fd = descriptorOf(file);
+            return WritableDescriptor.isOpenForWriting("self", fd) + " " + PredecessorOutput.nameOf(fd);
+        }
+    }
+
     @Test
     void aFileReadByThisProcess_isNotWritable_andIsNamedReadOnly() throws IOException {
         Path jar = Files.writeString(directory.resolve("app.jar"), "PK");
-        try (FileChannel _ = FileChannel.open(jar, StandardOpenOption.READ)) {
-            int fd = descriptorOf(jar);
 
-            assertThat(WritableDescriptor.isOpenForWriting("self", fd)).isFalse();
-            assertThat(PredecessorOutput.nameOf(fd)).isEqualTo("read-only " + jar);
-        }
+        assertThat(openedAs(jar, StandardOpenOption.READ)).isEqualTo("false read-only " + jar);
     }
 
     @Test
     void aLogAppendedTo_isWritable_andIsNamedAsItIs() throws IOException {
         Path log = Files.writeString(directory.resolve("service.log"), "");
-        try (FileChannel _ = FileChannel.open(log, StandardOpenOption.APPEND)) {
-            int fd = descriptorOf(log);
 
-            assertThat(WritableDescriptor.isOpenForWriting("self", fd)).isTrue();
-            assertThat(PredecessorOutput.nameOf(fd)).isEqualTo(log.toString());
-        }
+        assertThat(openedAs(log, StandardOpenOption.APPEND)).isEqualTo("true " + log);
     }
 
     @Test
