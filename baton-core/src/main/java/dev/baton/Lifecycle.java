@@ -5,11 +5,9 @@ import dev.baton.internal.control.ControlServer;
 import dev.baton.internal.control.ControlledService;
 import dev.baton.internal.control.HandoverHandler;
 import dev.baton.internal.events.BatonEvents;
-import dev.baton.internal.os.CpuPriority;
 import dev.baton.internal.os.Descriptor;
 import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Signals;
-import dev.baton.internal.os.SystemCallException;
 import dev.baton.internal.protocol.Message.ProcessInfo;
 import dev.baton.internal.service.AotCache;
 import dev.baton.internal.service.DescriptorStore;
@@ -222,18 +220,8 @@ final class Lifecycle implements ControlledService {
         stopMeanwhile.ifPresent(trigger -> stop(false, trigger + ", which came during ready()"));
     }
 
-    /**
-     * The next reload waits less: what it would run cold runs now, while this generation serves, at nice 19 so
-     * that it takes no CPU the requests want (a generation just ready serves cold, on a few cores).
-     */
-    private static final int PREPARE_NICE = 19;
-
+    /** The next reload waits less: what it would run cold runs now, while this generation serves. */
     private void prepareUpgrade() {
-        try {
-            CpuPriority.setThread(CpuPriority.currentThreadId(), PREPARE_NICE); // this thread only; it ends here
-        } catch (SystemCallException e) {
-            LOG.log(Level.DEBUG, () -> logPrefix + "preparing the next upgrade at this generation's priority: " + e);
-        }
         try {
             upgradeRun.prepare();
         } catch (RuntimeException | LinkageError e) {
