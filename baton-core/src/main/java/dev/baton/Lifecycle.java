@@ -215,7 +215,11 @@ final class Lifecycle implements ControlledService {
                 + host.clock().since(openedNanos).toMillis() + " ms after start");
         events.fire(listener -> listener.serving(generation));
         if (upgradeRun != null) {
-            Thread.ofPlatform().daemon().name("baton-prepare-upgrade").start(this::prepareUpgrade);
+            try {
+                Thread.ofPlatform().daemon().name("baton-prepare-upgrade").start(this::prepareUpgrade);
+            } catch (OutOfMemoryError | RuntimeException e) { // no thread left: the upgrade does it cold
+                LOG.log(Level.DEBUG, () -> logPrefix + "cannot prepare the next upgrade ahead: " + e);
+            }
         }
         stopMeanwhile.ifPresent(trigger -> stop(false, trigger + ", which came during ready()"));
     }
