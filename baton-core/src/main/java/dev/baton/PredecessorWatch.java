@@ -126,13 +126,8 @@ final class PredecessorWatch {
     private static void adoptOnto(int handed, int fd) throws IOException {
         if (WritableDescriptor.isOpenForWriting("self", handed)) {
             Descriptors.duplicateOnto(handed, fd);
-            return;
-        }
-        int nullDevice = StandardOutput.openNullDevice();
-        try {
-            Descriptors.duplicateOnto(nullDevice, fd);
-        } finally {
-            Descriptors.closeQuietly(nullDevice);
+        } else {
+            StandardOutput.moveOnto(StandardOutput.openNullDevice(), fd);
         }
     }
 

@@ -49,6 +49,18 @@ public final class StandardOutput {
         }
     }
 
+    /**
+     * Puts the open descriptor {@code target} at {@code fd} (the stream written to {@code fd} goes there from
+     * now on) and closes {@code target}, whether or not that worked.
+     */
+    public static void moveOnto(int target, int fd) throws SystemCallException {
+        try {
+            Descriptors.duplicateOnto(target, fd);
+        } finally {
+            Descriptors.closeQuietly(target);
+        }
+    }
+
     /** Opens {@code /dev/null} for reading and writing (close-on-exec). */
     public static int openNullDevice() throws SystemCallException {
         try (Arena arena = Arena.ofConfined()) {

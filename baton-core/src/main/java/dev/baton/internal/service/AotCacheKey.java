@@ -40,7 +40,7 @@ final class AotCacheKey {
         if (Files.exists(release)) {
             digest.update(Files.readAllBytes(release));
         }
-        Path modules = java.getParent().getParent().resolve("lib/modules");
+        Path modules = modulesOf(java);
         if (Files.exists(modules)) {
             update(digest, Files.size(modules) + "@" + Files.getLastModifiedTime(modules).toMillis());
         }
@@ -71,11 +71,16 @@ final class AotCacheKey {
         if (mainJar.isPresent()) {
             sources.add(source(mainJar.get()));
         }
-        Path modules = executable(command.getFirst()).toRealPath().getParent().getParent().resolve("lib/modules");
+        Path modules = modulesOf(executable(command.getFirst()).toRealPath());
         if (Files.exists(modules)) {
             sources.add(source(modules));
         }
         return sources;
+    }
+
+    /** The JDK's class image beside {@code java} (its real path, {@code JDK/bin/java}). */
+    private static Path modulesOf(Path java) {
+        return java.getParent().getParent().resolve("lib/modules");
     }
 
     /** {@code path<TAB>size@time} of a file, {@code path<TAB>absent} of none. */

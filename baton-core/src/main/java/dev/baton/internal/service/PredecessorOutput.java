@@ -1,6 +1,5 @@
 package dev.baton.internal.service;
 
-import dev.baton.internal.os.Descriptors;
 import dev.baton.internal.os.Exec;
 import dev.baton.internal.os.StandardOutput;
 import dev.baton.internal.os.SystemCallException;
@@ -90,11 +89,7 @@ public final class PredecessorOutput {
                 } else {
                     target = StandardOutput.openNullDevice();
                 }
-                try {
-                    Descriptors.duplicateOnto(target, fd);
-                } finally {
-                    Descriptors.closeQuietly(target);
-                }
+                StandardOutput.moveOnto(target, fd);
             } catch (SystemCallException e) {
                 moved.add(stream + " left on the dead pipe (" + e.getMessage() + ")");
             }

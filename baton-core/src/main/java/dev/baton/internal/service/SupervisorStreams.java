@@ -104,12 +104,7 @@ final class SupervisorStreams {
             }
             move[i] = false;
             try {
-                int target = targets[i] != NONE ? targets[i] : StandardOutput.openNullDevice();
-                try {
-                    Descriptors.duplicateOnto(target, fd);
-                } finally {
-                    Descriptors.closeQuietly(target);
-                }
+                StandardOutput.moveOnto(targets[i] != NONE ? targets[i] : StandardOutput.openNullDevice(), fd);
                 moved.add((fd == 1 ? "stdout" : "stderr") + " to " + names[i]);
             } catch (SystemCallException e) {
                 LOG.log(Level.WARNING, logPrefix + "cannot move descriptor " + fd + " off the dead supervisor's pipe: "
