@@ -295,10 +295,16 @@ final class Lifecycle implements ControlledService {
         try {
             return upgradeRun.run(upgrade);
         } catch (RuntimeException | OutOfMemoryError e) { // a bug, or no thread left
-            upgrade.settleFailed("failed: " + e);
-            return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, 0, upgrade.generation, upgrade.elapsed(),
-                    "the upgrade failed (" + e + "); still serving as pid " + pid + " (generation " + generation
-                    + ")", List.of());
+            boolean failedHere = upgrade.settleFailed("failed: " + e);
+            Successor successor = upgrade.successor();
+            String stopped = "";
+            if (failedHere && successor != null && successor.isAlive()) { // not ready: it must not live on unwatched
+                successor.stop(options.stopTimeout(), logPrefix);
+                stopped = "; stopped successor pid " + successor.pid() + " (" + successor.exitDescription() + ")";
+            }
+            return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, upgrade.successorPid(), upgrade.generation,
+                    upgrade.elapsed(), "the upgrade failed (" + e + ")" + stopped + "; still serving as pid " + pid
+                    + " (generation " + generation + ")", List.of());
         }
     }
 

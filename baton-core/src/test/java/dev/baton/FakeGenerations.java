@@ -46,7 +46,9 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
          */
         CLOSES_THEN_EXITS,
         /** Never starts: the launch fails as the JDK does when this process has no thread left to start. */
-        NO_THREAD_LEFT
+        NO_THREAD_LEFT,
+        /** Is still starting when the predecessor fails to start the timer of its ready timeout (no thread left). */
+        NO_THREAD_FOR_ITS_TIMEOUT
     }
 
     static final long PID = ProcessHandle.current().pid();
@@ -153,6 +155,10 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
         Map<String, String> variables = new HashMap<>(add);
         remove.forEach(variables::remove);
         variables.remove(HandedListeners.VARIABLE); // a fake successor shares this JVM's descriptors: none handed
+        if (script == Script.NO_THREAD_FOR_ITS_TIMEOUT) {
+            clock.failNextSchedule(new OutOfMemoryError("unable to create native thread: possibly out of memory or "
+                    + "process/resource limits reached"));
+        }
         FakeSuccessor successor = new FakeSuccessor(script, variables);
         launched.add(successor);
         return successor;
@@ -206,8 +212,16 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
                 exit.complete(ExitDescription.exited(2));
                 return;
             }
+            if (script == Script.NO_THREAD_FOR_ITS_TIMEOUT) {
+                return; // a JVM still starting when its predecessor gives up on it: only its stop ends it
+            }
             try {
-                lifecycle = open(variables);
+                synchronized (this) {
+                    if (exit.isDone()) {
+                        return; // stopped before it opened: a killed process does nothing more
+                    }
+                    lifecycle = open(variables);
+                }
                 tookHandover.complete(lifecycle);
                 switch (script) {
                     case READY -> lifecycle.ready();
@@ -226,7 +240,7 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
                         lifecycle.halt();
                         exit.complete(ExitDescription.killed(9));
                     }
-                    case HANGS, EXITS -> { }
+                    case HANGS, EXITS, NO_THREAD_FOR_ITS_TIMEOUT -> { }
                 }
             } catch (IOException | RuntimeException e) {
                 tookHandover.completeExceptionally(e);
@@ -251,7 +265,7 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
         }
 
         @Override
-        public void stop(Duration grace, String logPrefix) {
+        public synchronized void stop(Duration grace, String logPrefix) {
             if (exit.complete(ExitDescription.exited(143))) { // a JVM exits 143 after SIGTERM
                 Lifecycle started = lifecycle;
                 if (started != null && started.state() == GenerationState.STARTING) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.baton.FakeGenerations.Script;
+import dev.baton.internal.service.ExitDescription;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,6 +76,16 @@ class LifecycleTest {
     @Test
     void upgrade_noThreadLeftToLaunch_failsSayingSo_andTheNextUpgradeWorks() throws IOException {
         failsAndTheOldServesOn(Script.NO_THREAD_LEFT, "cannot start the successor: unable to create native thread");
+    }
+
+    @Test
+    void upgrade_failsAfterTheSuccessorStarted_stopsIt_andTheNextUpgradeWorks() throws IOException {
+        failsAndTheOldServesOn(Script.NO_THREAD_FOR_ITS_TIMEOUT, "process/resource limits reached);"
+                + " stopped successor pid " + FakeGenerations.PID + " (exited with status 143)");
+
+        FakeGenerations.FakeSuccessor unwatched = service.launched.getFirst();
+        assertThat(unwatched.isAlive()).as("a successor the upgrade no longer watches is stopped").isFalse();
+        assertThat(unwatched.exitDescription()).isEqualTo(ExitDescription.exited(143));
     }
 
     @Test
@@ -258,7 +269,8 @@ class LifecycleTest {
         assertThat(result.message()).contains(said, "still serving as pid " + FakeGenerations.PID + " (generation 1)");
         assertThat(first.state()).isEqualTo(GenerationState.SERVING);
         assertThat(service.servers.getFirst().accepting()).isTrue();
-        assertThat(first.upgrade("the next attempt").succeeded()).as("the next attempt may come at once").isTrue();
+        UpgradeResult next = first.upgrade("the next attempt");
+        assertThat(next.succeeded()).as("the next attempt may come at once: %s", next.message()).isTrue();
     }
 
     @Test

@@ -12,6 +12,7 @@ final class ManualClock implements GenerationClock {
 
     private final List<Timer> timers = new ArrayList<>();
     private long nanos = 1_000_000_000L;
+    private Error nextScheduleFails;
 
     @Override
     public synchronized long nanoTime() {
@@ -25,7 +26,17 @@ final class ManualClock implements GenerationClock {
 
     @Override
     public synchronized void schedule(Duration delay, Runnable action) {
+        Error failure = nextScheduleFails;
+        if (failure != null) {
+            nextScheduleFails = null;
+            throw failure;
+        }
         timers.add(new Timer(nanos + delay.toNanos(), action));
+    }
+
+    /** The next {@link #schedule} throws {@code failure}, as the JDK's does when no thread is left for its timer. */
+    synchronized void failNextSchedule(Error failure) {
+        nextScheduleFails = failure;
     }
 
     /** How many timeouts are set and not yet due. */
