@@ -45,11 +45,22 @@ final class ProcessBuilderSuccessor implements Successor {
                 : ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         try {
             int nice = StartPriority.startingNice(add);
-            return new ProcessBuilderSuccessor(nice < 0 ? builder.start() : CpuPriority.spawnAt(nice, builder::start));
+            return watched(nice < 0 ? builder.start() : CpuPriority.spawnAt(nice, builder::start));
         } catch (IOException e) {
             throw DescriptorUsage.explained(e).orElse(e);
         } catch (Exception e) {
             throw new IOException("cannot start the successor: " + e, e);
+        }
+    }
+
+    /** {@code process}, with its output relayed; killed and reaped if no thread can be started to relay it. */
+    private static ProcessBuilderSuccessor watched(Process process) throws IOException {
+        try {
+            return new ProcessBuilderSuccessor(process);
+        } catch (OutOfMemoryError | RuntimeException e) { // "unable to create native thread"
+            process.destroyForcibly();
+            process.onExit().join(); // the JDK's reaper thread, started before this process ran out of them
+            throw UnwatchedSuccessor.killed(process.pid(), e);
         }
     }
 

@@ -133,10 +133,7 @@ final class SuccessorProcess implements Successor {
         } catch (OutOfMemoryError | RuntimeException e) { // "unable to create native thread"
             killAndReap(pid); // its end closes the pipes: a relay that started ends and closes its read end
             Descriptors.closeQuietly(pidfd);
-            throw new IOException("started the successor as pid " + pid + " but cannot start the threads that "
-                    + "watch it (" + e.getMessage() + "), so killed it: this process is at its limit of threads or "
-                    + "processes (RLIMIT_NPROC, ulimit -u, or its cgroup's pids.max under systemd's TasksMax= or "
-                    + "a container's --pids-limit); raise it, or end what holds them, then reload", e);
+            throw UnwatchedSuccessor.killed(pid, e);
         }
     }
 
