@@ -47,6 +47,9 @@ final class DemoServerFastPath {
             Set<Field> given = new HashSet<>();
             for (int i = 0; i < arguments.length; i++) {
                 String argument = arguments[i];
+                if (argument.startsWith("@")) {
+                    return Optional.empty(); // picocli expands an @file anywhere on the line
+                }
                 int equals = argument.indexOf('=');
                 String name = equals > 0 ? argument.substring(0, equals) : argument;
                 Field field = byName.get(name);
@@ -60,8 +63,8 @@ final class DemoServerFastPath {
                     field.setBoolean(command, true);
                 } else {
                     String value = equals > 0 ? argument.substring(equals + 1) : ++i < arguments.length ? arguments[i] : null;
-                    if (value == null) {
-                        return Optional.empty();
+                    if (value == null || value.startsWith("@") || byName.containsKey(value)) {
+                        return Optional.empty(); // picocli refuses an option name as a value
                     }
                     field.set(command, convert(field, field.getAnnotation(Option.class), value));
                 }

@@ -31,7 +31,8 @@ class DemoServerFastPathTest {
         return Stream.of(List.of(), List.of("--help"), List.of("-h"), List.of("--version"), List.of("--port"),
                 List.of("--port", "x"), List.of("--port", "1", "--probation", "5"), List.of("--port", "1", "--port", "2"),
                 List.of("--port", "1", "--bogus"), List.of("--port", "1", "--metrics=true"),
-                List.of("--port", "1", "--server", "tomcat"));
+                List.of("--port", "1", "--server", "tomcat"), List.of("--port", "1", "--name", "--metrics"),
+                List.of("--port", "1", "@/tmp/arguments"), List.of("--port", "1", "--name", "@shop"));
     }
 
     /** Every {@code @Option} field of {@code command}, by name. */
