@@ -12,7 +12,7 @@ import java.util.Set;
 /**
  * What the supervisor re-executes when it upgrades itself: its own command line
  * ({@code /proc/self/cmdline}), with the program resolved from argv[0] (as given if it holds a
- * slash, else found on {@code PATH}, else {@code /proc/self/exe}), so that a newer JDK or Baton
+ * slash, else found on {@code PATH} if it is set, else {@code /proc/self/exe}), so that a newer JDK or Baton
  * installed at the same place is picked up; and the environment it gets: its own, without systemd's
  * socket activation variables (the listeners travel in the state), with {@link SupervisorState#VARIABLE}
  * and {@link HeldSignals#VARIABLE} (the signals it finds held).
@@ -40,7 +40,12 @@ final class SelfExec {
         if (override != null && !override.isEmpty()) {
             return new Program(override, arguments);
         }
-        return ExecutableSearch.find(arguments.getFirst(), environment.get("PATH"))
+        String searchPath = environment.get("PATH");
+        if (!arguments.getFirst().contains("/") && (searchPath == null || searchPath.isEmpty())) {
+            // No PATH of its own: glibc's default (/bin:/usr/bin) may hold another JDK's java than the one running.
+            return new Program("/proc/self/exe", arguments);
+        }
+        return ExecutableSearch.find(arguments.getFirst(), searchPath)
                 .map(path -> new Program(path.toString(), arguments))
                 .orElseGet(() -> new Program("/proc/self/exe", arguments));
     }
