@@ -180,7 +180,6 @@ final class Lifecycle implements ControlledService {
                 stopped.countDown();
                 throw e;
             }
-            StartPriority.restore(host.environment().variables(), pid, logPrefix);
             oldGenerations.addAll(taken.draining());
             tally.takeOver(taken.figures());
             control = taken.control();
@@ -190,6 +189,7 @@ final class Lifecycle implements ControlledService {
             reload = "generation " + generation + " (pid " + pid + ") started on its own: " + orphan.gone().getMessage()
                     + " at " + host.clock().now();
         }
+        StartPriority.restore(host.environment().variables(), pid, logPrefix); // an orphaned successor too
         listeners.closeUnclaimed();
         Optional<String> stopMeanwhile = states.served(reload);
         if (control != null) {

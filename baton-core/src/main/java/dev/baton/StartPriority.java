@@ -6,33 +6,35 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * A successor's CPU priority while it starts, when asked with {@code BATON_SUCCESSOR_NICE=N}: N nice levels
- * below the serving generation (every thread, from its first instruction: it is spawned by a thread at that nice), so the
+ * A successor's CPU priority while it starts: {@value #DEFAULT_INCREMENT} nice levels below the serving
+ * generation (every thread, from its first instruction: it is spawned by a thread at that nice), so that the
  * JVM's start and warm-up take the CPU the serving generation leaves; back to the serving generation's nice
- * at {@code ready()}.
+ * at {@code ready()}, or as soon as its predecessor sees it get less than half a CPU ({@link StarvedStart}):
+ * the CPU is then saturated, and a lower priority would only postpone the upgrade.
  *
- * <p>Only where the kernel lets the successor return: as root ({@code CAP_SYS_NICE}) or with an
- * {@code RLIMIT_NICE} that reaches the serving nice (systemd {@code LimitNICE=}); otherwise the successor
- * starts at the serving generation's priority, said once in the log, since a service that lowered its
- * priority at every upgrade and could not raise it again would end up running at nice 19.
- * {@code BATON_SUCCESSOR_NICE=N} sets the increment; 0, the default, leaves it off.
+ * <p>With CPU to spare, the usual case, the serving generation's p99 during reloads is lower with it (1.26-1.36x
+ * against 1.29-1.52x without, on 2 cores: bench/RESULTS.md). On a saturated CPU a successor at nice 10 gets
+ * about a tenth of what the serving generation and its load leave it, and took 5-8 s instead of 3.2-3.7 s to be
+ * ready under the demo's flat-out load on 2 cores (over a minute in a loaded test suite): hence the watch.
  *
- * <p>Off by default because of what it costs under a load that saturates the CPU (measured on 2 cores with the
- * demo's closed-loop load): a successor at nice 10 gets about a tenth of the CPU the serving generation and the
- * load leave it nothing of, and took over a minute to be ready where it takes a few seconds at nice 0, so that
- * upgrades missed the ready timeout. It helps where the machine has idle CPU the serving generation does not
- * need; where the CPU is saturated, a slower start only postpones the upgrade.
+ * <p>Only where the kernel lets the successor return: as root ({@code CAP_SYS_NICE}; a container's root has it
+ * only with {@code --cap-add SYS_NICE}) or with an {@code RLIMIT_NICE} that reaches the serving nice (systemd
+ * {@code LimitNICE=}); otherwise the successor starts at the serving generation's priority, said once in the log,
+ * since a service that lowered its priority at every upgrade and could not raise it again would end up running
+ * at nice 19. {@code BATON_SUCCESSOR_NICE=N} sets the increment (0 turns it off).
  */
 final class StartPriority {
 
     /** The serving generation's nice, which the successor returns to: set by the predecessor. */
     static final String VARIABLE = "BATON_SERVING_NICE";
     static final String INCREMENT_VARIABLE = "BATON_SUCCESSOR_NICE";
-    static final int DEFAULT_INCREMENT = 0;
+    static final int DEFAULT_INCREMENT = 10;
 
     private static final Logger LOG = System.getLogger("dev.baton");
+    private static final AtomicBoolean SAID_CANNOT_RETURN = new AtomicBoolean();
 
     private StartPriority() {}
 
@@ -60,8 +62,10 @@ final class StartPriority {
             return Map.of();
         }
         if (!CpuPriority.canLowerTo(serving)) {
-            LOG.log(Level.INFO, logPrefix + "the successor starts at this generation's priority (nice " + serving
-                    + "), not lower: it could not return at ready(): " + CpuPriority.whyNotLowerTo(serving));
+            if (!SAID_CANNOT_RETURN.getAndSet(true)) {
+                LOG.log(Level.INFO, logPrefix + "successors start at this generation's priority (nice " + serving
+                        + "), not lower: they could not return at ready(): " + CpuPriority.whyNotLowerTo(serving));
+            }
             return Map.of();
         }
         return Map.of(VARIABLE, Integer.toString(serving), INCREMENT_VARIABLE, Integer.toString(increment));
@@ -86,7 +90,8 @@ final class StartPriority {
         try {
             int nice = Integer.parseInt(serving.strip());
             int changed = CpuPriority.setAllThreads(pid, nice);
-            LOG.log(Level.INFO, logPrefix + "back to nice " + nice + " (" + changed + " threads) at ready");
+            LOG.log(Level.INFO, logPrefix + (changed == 0 ? "at nice " + nice + " at ready (its predecessor set it back "
+                    + "earlier: the CPU was busy)" : "back to nice " + nice + " (" + changed + " threads) at ready"));
         } catch (SystemCallException.AccessDenied e) {
             LOG.log(Level.WARNING, logPrefix + "stays at a lower priority: " + e.getMessage() + "; "
                     + CpuPriority.whyNotLowerTo(Integer.parseInt(serving.strip())));

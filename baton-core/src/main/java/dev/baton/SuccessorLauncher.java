@@ -35,6 +35,15 @@ interface SuccessorLauncher {
                 SuccessorProcess.link();
             }
         }
+
+        @Override
+        public void watchStart(Successor successor, Map<String, String> add, String logPrefix) {
+            String serving = add.get(StartPriority.VARIABLE);
+            if (serving != null) {
+                new StarvedStart(GenerationClock.SYSTEM, successor.pid(), StarvedStart.process(successor.pid()),
+                        Integer.parseInt(serving), logPrefix).start();
+            }
+        }
     };
 
     /**
@@ -51,6 +60,12 @@ interface SuccessorLauncher {
      * C functions it calls. Changes nothing; called off the serving path once the generation is ready.
      */
     default void prepare() {}
+
+    /**
+     * Watches the start of {@code successor}, launched with {@code add}: one started at a lower priority is set
+     * back to the serving one if the CPU turns out to be busy ({@link StarvedStart}).
+     */
+    default void watchStart(Successor successor, Map<String, String> add, String logPrefix) {}
 
     /**
      * Whether successors can be spawned with their listeners here, checked once. {@value #VARIABLE}{@code

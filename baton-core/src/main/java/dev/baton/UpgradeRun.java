@@ -76,6 +76,7 @@ final class UpgradeRun {
                     reason + "; " + stillServing(), List.of());
         }
         upgrade.started(successor);
+        launcher.watchStart(successor, add, logPrefix);
         events.started(successor.pid());
         LOG.log(Level.INFO, logPrefix + "started successor pid " + successor.pid() + " (generation "
                 + upgrade.generation + ")");

@@ -2,6 +2,7 @@ package dev.baton.demo.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,13 +14,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A successor of {@code demo-server} that starts {@code 10} nice levels below its predecessor when asked
- * ({@code BATON_SUCCESSOR_NICE=10}) and is back at ready, as {@code /proc} shows it. The AOT cache's
- * sequence runs from the packaged jar: {@link DemoAotCacheIT}.
+ * A successor of {@code demo-server} starts {@code 10} nice levels below its predecessor (the default) and is
+ * back at ready, or before it where the CPU is busy, as {@code /proc} shows it. The AOT cache's sequence runs
+ * from the packaged jar: {@link DemoAotCacheIT}.
  */
 class DemoAotCacheTest {
 
@@ -29,21 +31,11 @@ class DemoAotCacheTest {
     @Test
     void successor_startsTenNiceLevelsLower_everyThread_andIsBackAtReady() throws Exception {
         Path config = Files.writeString(directory.resolve("demo.properties"), "warmup.ms=3000\n");
-        try (DemoServerRun server = DemoServerRun.startWithEnvironment(directory, Map.of("BATON_SUCCESSOR_NICE", "10"),
-                "--config", config.toString())) {
+        try (DemoServerRun server = DemoServerRun.startWithEnvironment(directory, Map.of(), "--config", config.toString())) {
             long predecessor = server.servingPid();
             int serving = nice(predecessor, predecessor);
-            CompletableFuture<Long> upgrade = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return server.upgradeBySighup();
-                } catch (IOException | InterruptedException e) {
-                    throw new CompletionException(e);
-                }
-            });
-            long successor = await("the successor process").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(20))
-                    .until(() -> ProcessHandle.of(predecessor).flatMap(p -> p.children().findFirst())
-                            .map(ProcessHandle::pid).orElse(0L), pid -> pid != 0L);
+            CompletableFuture<Long> upgrade = upgradeInTheBackground(server);
+            long successor = successorOf(predecessor);
             boolean root = "0".equals(uid());
             List<Integer> starting = nices(successor);
             assertThat(upgrade.join()).isEqualTo(successor);
@@ -58,6 +50,59 @@ class DemoAotCacheTest {
                 assertThat(server.logText()).contains("not lower: it could not return at ready()");
             }
         }
+    }
+
+    @Test
+    void successor_onABusyCpu_isBackAtTheServingNiceBeforeReady() throws Exception {
+        assumeTrue("0".equals(uid()), "only root (CAP_SYS_NICE) starts a successor lower here");
+        Path config = Files.writeString(directory.resolve("demo.properties"), "warmup.ms=3000\n");
+        try (DemoServerRun server = DemoServerRun.startWithEnvironment(directory, Map.of(), "--config", config.toString())) {
+            long predecessor = server.servingPid();
+            int serving = nice(predecessor, predecessor);
+            AtomicBoolean busy = keepEveryCpuBusy();
+            long successor;
+            try {
+                CompletableFuture<Long> upgrade = upgradeInTheBackground(server);
+                successor = successorOf(predecessor);
+                assertThat(upgrade.join()).isEqualTo(successor);
+            } finally {
+                busy.set(false);
+            }
+
+            assertThat(server.logText()).contains("successor pid " + successor + " got")
+                    .contains("the CPU is busy, where that only postpones the upgrade, so it is back to nice " + serving)
+                    .contains("at nice " + serving + " at ready (its predecessor set it back earlier");
+            assertThat(nices(successor)).isNotEmpty().containsOnly(serving);
+        }
+    }
+
+    private static CompletableFuture<Long> upgradeInTheBackground(DemoServerRun server) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return server.upgradeBySighup();
+            } catch (IOException | InterruptedException e) {
+                throw new CompletionException(e);
+            }
+        });
+    }
+
+    private static long successorOf(long predecessor) {
+        return await("the successor process").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                .until(() -> ProcessHandle.of(predecessor).flatMap(p -> p.children().findFirst())
+                        .map(ProcessHandle::pid).orElse(0L), pid -> pid != 0L);
+    }
+
+    /** Twice as many threads as CPUs, busy at the serving priority as a flat-out load is, until the flag is cleared. */
+    private static AtomicBoolean keepEveryCpuBusy() {
+        AtomicBoolean running = new AtomicBoolean(true);
+        for (int i = 0; i < 2 * Runtime.getRuntime().availableProcessors(); i++) {
+            Thread.ofPlatform().daemon().name("busy-" + i).start(() -> {
+                while (running.get()) {
+                    // a read of the flag per turn: the loop cannot be compiled away
+                }
+            });
+        }
+        return running;
     }
 
     private static List<Integer> nices(long pid) throws IOException {
