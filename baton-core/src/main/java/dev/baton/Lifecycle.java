@@ -355,9 +355,7 @@ final class Lifecycle implements ControlledService {
             case DRAIN -> drain.start(true, trigger);
             case DEFERRED -> states.pendingUpgrade().ifPresent(upgrade -> {
                 if (!upgrade.settleFailed(UpgradeRun.STOPPED + trigger + " arrived during the upgrade")) {
-                    LOG.log(Level.INFO, logPrefix + trigger + " during the successor's probation: the successor "
-                            + "serves; this generation drains when the probation ends, and stops if the successor "
-                            + "dies before then");
+                    LOG.log(Level.INFO, logPrefix + trigger + whyItWaits(upgrade));
                 }
             });
             case HAMMER -> drain.hammer(trigger);
@@ -366,6 +364,18 @@ final class Lifecycle implements ControlledService {
         if (now) {
             drain.hammerWhenDraining(trigger);
         }
+    }
+
+    /** Why a stop that came during {@code upgrade}, too late to fail it, waits for its end. */
+    private static String whyItWaits(PendingUpgrade upgrade) {
+        PendingUpgrade.Settlement settled = upgrade.settlement().getNow(null);
+        if (settled == null) { // acknowledged: on probation
+            return " during the successor's probation: the successor serves; this generation drains when the "
+                    + "probation ends, and stops if the successor dies before then";
+        }
+        return settled.ready()
+                ? " as the successor's probation ended: the successor serves, and this generation drains"
+                : " as the upgrade failed (" + settled.reason() + "): this generation stops once that has ended";
     }
 
     /** The supervisor says a final stop began: readiness turns "not ready"; its SIGTERM follows after the delay. */
