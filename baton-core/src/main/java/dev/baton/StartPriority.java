@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * at {@code ready()}, or as soon as its predecessor sees it get less than half a CPU ({@link StarvedStart}):
  * the CPU is then saturated, and a lower priority would only postpone the upgrade.
  *
- * <p>With CPU to spare, the usual case, the serving generation's p99 during reloads is lower with it (1.26-1.36x
- * against 1.29-1.52x without, on 2 cores: bench/RESULTS.md). On a saturated CPU a successor at nice 10 gets
+ * <p>With CPU to spare, the usual case, the serving generation's p99 during reloads is lower with it (1.25-1.36x
+ * against 1.32-1.52x without, on 2 cores: bench/RESULTS.md). On a saturated CPU a successor at nice 10 gets
  * about a tenth of what the serving generation and its load leave it, and took 5-8 s instead of 3.2-3.7 s to be
  * ready under the demo's flat-out load on 2 cores (over a minute in a loaded test suite): hence the watch.
  *
