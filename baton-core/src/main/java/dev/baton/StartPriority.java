@@ -91,7 +91,7 @@ final class StartPriority {
             int nice = Integer.parseInt(serving.strip());
             int changed = CpuPriority.setAllThreads(pid, nice);
             LOG.log(Level.INFO, logPrefix + (changed == 0 ? "at nice " + nice + " at ready (its predecessor set it back "
-                    + "earlier: the CPU was busy)" : "back to nice " + nice + " (" + changed + " threads) at ready"));
+                    + "earlier: it got under half a CPU)" : "back to nice " + nice + " (" + changed + " threads) at ready"));
         } catch (SystemCallException.AccessDenied e) {
             LOG.log(Level.WARNING, logPrefix + "stays at a lower priority: " + e.getMessage() + "; "
                     + CpuPriority.whyNotLowerTo(Integer.parseInt(serving.strip())));

@@ -10,9 +10,10 @@ import java.util.Optional;
 
 /**
  * The predecessor's watch over a successor it started at a lower priority ({@link StartPriority}): every
- * {@link #CHECK} it looks at the CPU the successor got since the last look. Less than half a CPU means the CPU
- * is busy (the serving generation and its load take it), where a lower priority only postpones the upgrade: it
- * then sets the successor's threads back to the serving nice. The watch ends there, once the successor is back
+ * {@link #CHECK} it looks at the CPU the successor got since the last look. Less than half a CPU mostly means the
+ * CPU is busy (the serving generation and its load take it), where a lower priority only postpones the upgrade: it
+ * then sets the successor's threads back to the serving nice. (A successor that waits on something else, a disk
+ * or the network, gets little CPU too; it is set back as well, which costs nothing: the CPU then has room.) The watch ends there, once the successor is back
  * at the serving nice by itself (at its ready()), or once it has exited.
  *
  * <p>From the predecessor, not the successor: the JVM's start before {@code Baton.open} is most of a start's CPU,
@@ -100,10 +101,10 @@ final class StarvedStart {
                 return;
             }
             int changed = target.setAllThreads(serving);
-            LOG.log(Level.INFO, String.format("%ssuccessor pid %d got %.0f%% of a CPU over %d ms at a lower priority: "
-                    + "the CPU is busy, where that only postpones the upgrade, so it is back to nice %d (%d threads) "
-                    + "before its ready()", logPrefix, pid, share * 100, Duration.ofNanos(now - sinceNanos).toMillis(),
-                    serving, changed));
+            LOG.log(Level.INFO, String.format("%ssuccessor pid %d got %.0f%% of a CPU over %d ms at a lower priority, "
+                    + "under half a CPU: back to nice %d (%d threads) before its ready(), since on a busy CPU a lower "
+                    + "priority only postpones the upgrade", logPrefix, pid, share * 100,
+                    Duration.ofNanos(now - sinceNanos).toMillis(), serving, changed));
         } catch (SystemCallException.AccessDenied e) {
             LOG.log(Level.WARNING, logPrefix + "successor pid " + pid + " stays at a lower priority until its ready(), "
                     + "although the CPU is busy: " + e.getMessage());

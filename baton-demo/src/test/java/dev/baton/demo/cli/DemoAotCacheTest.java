@@ -70,7 +70,7 @@ class DemoAotCacheTest {
             }
 
             assertThat(server.logText()).contains("successor pid " + successor + " got")
-                    .contains("the CPU is busy, where that only postpones the upgrade, so it is back to nice " + serving)
+                    .contains("under half a CPU: back to nice " + serving)
                     .contains("at nice " + serving + " at ready (its predecessor set it back earlier");
             assertThat(nices(successor)).isNotEmpty().containsOnly(serving);
         }
