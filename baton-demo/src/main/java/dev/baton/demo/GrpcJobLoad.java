@@ -1,6 +1,8 @@
 package dev.baton.demo;
 
 import dev.baton.grpc.demo.DemoGrpc;
+import dev.baton.load.Latency;
+import dev.baton.load.LatencyHistogram;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -35,10 +37,11 @@ final class GrpcJobLoad implements JobLoad {
      * @param failuresByStatus the failed calls by status code
      * @param pids how many answers each pid gave, in pid order
      * @param generations how many answers each generation gave
+     * @param latency the latency of the answered calls
      * @param elapsed how long the load ran
      */
     record Report(long calls, Map<Status.Code, Long> failuresByStatus, Map<Long, Long> pids,
-            Map<Integer, Long> generations, Duration elapsed) implements JobReport {
+            Map<Integer, Long> generations, Latency latency, Duration elapsed) implements JobReport {
 
         @Override
         public long failures() {
@@ -53,6 +56,7 @@ final class GrpcJobLoad implements JobLoad {
             failuresByStatus.forEach((code, count) -> table.append(String.format(Locale.ROOT, "    %-11s %,d%n",
                     code, count)));
             table.append(String.format(Locale.ROOT, "  throughput    %,.0f calls/s%n", calls / seconds()));
+            table.append("  latency       ").append(latency.headline()).append('\n');
             table.append("  pids          ").append(pids.size()).append(": ").append(pids).append('\n');
             table.append("  generations   ").append(generations.size()).append(": ").append(generations).append('\n');
             return table.toString();
@@ -66,7 +70,7 @@ final class GrpcJobLoad implements JobLoad {
 
         @Override
         public LoadFigures figures() {
-            return new LoadFigures(calls, failures(), calls / seconds(), Optional.empty(), generations.size());
+            return new LoadFigures(calls, failures(), calls / seconds(), Optional.of(latency), generations.size());
         }
 
         private double seconds() {
@@ -81,22 +85,28 @@ final class GrpcJobLoad implements JobLoad {
     private final Map<Integer, Long> generations = new ConcurrentHashMap<>();
     private final List<ManagedChannel> channels = new ArrayList<>();
     private final List<Thread> clients = new ArrayList<>();
+    private final List<LatencyHistogram> latencies = new ArrayList<>(); // one per client, read once it has ended
     private volatile boolean running = true;
 
     GrpcJobLoad(int port, int clientCount) {
         for (int i = 0; i < clientCount; i++) {
             ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
             channels.add(channel);
-            clients.add(Thread.ofPlatform().daemon().name("demo-grpc-client-" + i).start(() -> callInALoop(channel)));
+            LatencyHistogram latency = new LatencyHistogram();
+            latencies.add(latency);
+            clients.add(Thread.ofPlatform().daemon().name("demo-grpc-client-" + i)
+                    .start(() -> callInALoop(channel, latency)));
         }
     }
 
-    private void callInALoop(ManagedChannel channel) {
+    private void callInALoop(ManagedChannel channel, LatencyHistogram latency) {
         while (running) {
+            long started = System.nanoTime();
             try {
                 DemoGrpc.Hello hello = DemoGrpc.Hello.of(ClientCalls.blockingUnaryCall(channel, DemoGrpc.HELLO,
                         CallOptions.DEFAULT.withDeadlineAfter(DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
                         DemoGrpc.helloRequest("demo")));
+                latency.record(System.nanoTime() - started);
                 pids.merge(hello.pid(), 1L, Long::sum);
                 generations.merge(hello.generation(), 1L, Long::sum);
             } catch (StatusRuntimeException e) {
@@ -126,12 +136,15 @@ final class GrpcJobLoad implements JobLoad {
     public JobReport stop() throws InterruptedException {
         running = false;
         Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-        for (Thread client : clients) {
-            client.join(STOP_WAIT);
+        LatencyHistogram latency = new LatencyHistogram();
+        for (int i = 0; i < clients.size(); i++) {
+            if (clients.get(i).join(STOP_WAIT)) {
+                latency.add(latencies.get(i)); // a client still in its call past the deadline is left out
+            }
         }
         close();
         return new Report(calls.get(), new TreeMap<>(failures), new TreeMap<>(pids), new TreeMap<>(generations),
-                elapsed);
+                latency.summary(), elapsed);
     }
 
     @Override

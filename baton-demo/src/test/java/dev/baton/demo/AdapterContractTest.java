@@ -114,6 +114,10 @@ class AdapterContractTest {
                 assertThat(report.failures()).as("failed %s%n%sserver log:%n%s", load, report.toTable(),
                         run.logText()).isZero();
                 assertThat(report.pids()).as("%s: %s", load, report.toTable()).hasSize(UPGRADES + 1);
+                if (report instanceof GrpcJobLoad.Report grpc) {
+                    assertThat(grpc.latency().count()).as("every answered call timed: %s", report.toTable())
+                            .isEqualTo(grpc.calls() - grpc.failures()).isPositive();
+                }
                 if (report instanceof LoadTally.Report tally && load.protocol() == DemoProtocol.WS) {
                     assertThat(tally.reconnects()).as("sessions moved on close 1001: %s", report.toTable())
                             .isGreaterThanOrEqualTo(UPGRADES);

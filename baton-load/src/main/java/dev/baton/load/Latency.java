@@ -33,4 +33,10 @@ public record Latency(long count, Duration mean, Duration p50, Duration p90, Dur
             throw new NullPointerException("latency durations must not be null");
         }
     }
+
+    /** The three figures a report leads with: {@code p50 0.412 ms   p99 4.81 ms   max 48.2 ms}. */
+    public String headline() {
+        return "p50 " + ReportFormat.latency(p50) + "   p99 " + ReportFormat.latency(p99) + "   max "
+                + ReportFormat.latency(max);
+    }
 }

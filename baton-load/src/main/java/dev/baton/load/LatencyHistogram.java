@@ -14,9 +14,10 @@ import java.time.Duration;
  * sub-bucket {@code sub} in {@code [512, 1023]}, so {@code index = e * 512 + sub}; below 1024 the
  * index is the value itself.
  *
- * <p>Not thread-safe: each worker records into its own, and the run merges them at the end.
+ * <p>Not thread-safe: each worker records into its own, and the run merges them at the end. Public for the
+ * loads that are not this module's (the demo's gRPC load) to report the same figures.
  */
-final class LatencyHistogram {
+public final class LatencyHistogram {
 
     private static final int SUB_BUCKET_BITS = 10;
     private static final int SUB_BUCKETS = 1 << SUB_BUCKET_BITS;
@@ -36,7 +37,7 @@ final class LatencyHistogram {
      *
      * @throws IllegalArgumentException if {@code nanos} is negative
      */
-    void record(long nanos) {
+    public void record(long nanos) {
         if (nanos < 0) {
             throw new IllegalArgumentException("latency must not be negative, was " + nanos + " ns");
         }
@@ -48,7 +49,7 @@ final class LatencyHistogram {
     }
 
     /** Adds every value counted in {@code other} to this histogram. */
-    void add(LatencyHistogram other) {
+    public void add(LatencyHistogram other) {
         for (int i = 0; i < counts.length; i++) {
             counts[i] += other.counts[i];
         }
@@ -105,7 +106,7 @@ final class LatencyHistogram {
     }
 
     /** A summary of this histogram as durations. */
-    Latency summary() {
+    public Latency summary() {
         return new Latency(count, nanos(mean()), nanos(valueAtPercentile(50)), nanos(valueAtPercentile(90)),
                 nanos(valueAtPercentile(99)), nanos(valueAtPercentile(99.9)), nanos(max()));
     }

@@ -28,7 +28,7 @@ final class ReportFormat {
         row(b, "abandoned", count(r.abandonedAtStop()) + " (in flight at stop, not failures)");
         row(b, "throughput", String.format(Locale.ROOT, "%,.0f req/s", r.requestsPerSecond()));
         Latency l = r.latency();
-        row(b, "latency", "p50 " + latency(l.p50()) + "   p99 " + latency(l.p99()) + "   max " + latency(l.max()));
+        row(b, "latency", l.headline());
         row(b, "connections", count(r.connectionsOpened()) + " opened");
         row(b, "pids", values(r.pids()));
         row(b, "generations", values(r.generations()));
