@@ -65,6 +65,13 @@ final class ProcessBuilderSuccessor implements Successor {
     }
 
     @Override
+    public int setPriority(int nice) throws IOException {
+        // The JDK reaps the child on its own thread, with no hold to take: a reap between the check and the change
+        // is left possible, in the microseconds between them (the posix_spawn path closes that window).
+        return process.isAlive() ? CpuPriority.setAllThreads(process.pid(), nice) : 0;
+    }
+
+    @Override
     public long pid() {
         return process.pid();
     }

@@ -54,12 +54,14 @@ final class StarvedStart {
         this.logPrefix = logPrefix;
     }
 
-    /** The successor process {@code pid}, as the kernel shows it. */
-    static Target process(long pid) {
+    /** The successor process {@code successor}, as the kernel shows it; changed only while it is not reaped. */
+    static Target process(Successor successor) {
+        long pid = successor.pid();
         return new Target() {
             @Override
             public Optional<Duration> cpuTime() {
-                return ProcessHandle.of(pid).filter(ProcessHandle::isAlive).flatMap(p -> p.info().totalCpuDuration());
+                return successor.isAlive() ? ProcessHandle.of(pid).flatMap(p -> p.info().totalCpuDuration())
+                        : Optional.empty();
             }
 
             @Override
@@ -69,7 +71,7 @@ final class StarvedStart {
 
             @Override
             public int setAllThreads(int nice) throws IOException {
-                return CpuPriority.setAllThreads(pid, nice);
+                return successor.setPriority(nice);
             }
         };
     }

@@ -1,5 +1,6 @@
 package dev.baton;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,14 @@ interface Successor {
      * and been reaped.
      */
     void stop(Duration grace, String logPrefix);
+
+    /**
+     * Sets every thread of it to CPU priority {@code nice}, unless it has been reaped (its pid may be another
+     * process's by then).
+     *
+     * @return how many threads it changed; 0 once it has been reaped
+     */
+    int setPriority(int nice) throws IOException;
 
     /** How it exited, such as {@code "exited with status 1"}; call after it exited. */
     String exitDescription();

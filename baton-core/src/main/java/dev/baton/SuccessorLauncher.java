@@ -40,7 +40,7 @@ interface SuccessorLauncher {
         public void watchStart(Successor successor, Map<String, String> add, String logPrefix) {
             String serving = add.get(StartPriority.VARIABLE);
             if (serving != null) {
-                new StarvedStart(GenerationClock.SYSTEM, successor.pid(), StarvedStart.process(successor.pid()),
+                new StarvedStart(GenerationClock.SYSTEM, successor.pid(), StarvedStart.process(successor),
                         Integer.parseInt(serving), logPrefix).start();
             }
         }

@@ -229,6 +229,11 @@ final class SuccessorProcess implements Successor {
         }
     }
 
+    @Override
+    public synchronized int setPriority(int nice) throws IOException {
+        return exited ? 0 : CpuPriority.setAllThreads(pid, nice); // under the monitor: not reaped meanwhile
+    }
+
     private synchronized void send(int signal) {
         if (exited) {
             return;

@@ -260,6 +260,11 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
         }
 
         @Override
+        public int setPriority(int nice) {
+            return 0; // its "process" is this JVM, whose priority a fake must not change
+        }
+
+        @Override
         public boolean isAlive() {
             return !exit.isDone();
         }
