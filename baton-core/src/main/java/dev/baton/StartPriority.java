@@ -20,11 +20,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * about a tenth of what the serving generation and its load leave it, and took 5-8 s instead of 3.2-3.7 s to be
  * ready under the demo's flat-out load on 2 cores (over a minute in a loaded test suite): hence the watch.
  *
- * <p>Only where the kernel lets the successor return: as root ({@code CAP_SYS_NICE}; a container's root has it
- * only with {@code --cap-add SYS_NICE}) or with an {@code RLIMIT_NICE} that reaches the serving nice (systemd
- * {@code LimitNICE=}); otherwise the successor starts at the serving generation's priority, said once in the log,
+ * <p>Only where the kernel lets the successor return (found by trying: {@link CpuPriority#canLowerTo}): as root
+ * ({@code CAP_SYS_NICE}; a container's root has it only with {@code --cap-add SYS_NICE}, and a user namespace's
+ * root not at all) or with an {@code RLIMIT_NICE} that reaches the serving nice (systemd {@code LimitNICE=});
+ * otherwise the successor starts at the serving generation's priority, said once in the log,
  * since a service that lowered its priority at every upgrade and could not raise it again would end up running
- * at nice 19. {@code BATON_SUCCESSOR_NICE=N} sets the increment (0 turns it off).
+ * at nice 19. {@code BATON_SUCCESSOR_NICE=N} sets the increment (0 turns it off). Processes the successor starts
+ * before its ready() keep the lower nice: only its own threads are set back.
  */
 final class StartPriority {
 
@@ -90,8 +92,8 @@ final class StartPriority {
         try {
             int nice = Integer.parseInt(serving.strip());
             int changed = CpuPriority.setAllThreads(pid, nice);
-            LOG.log(Level.INFO, logPrefix + (changed == 0 ? "at nice " + nice + " at ready (its predecessor set it back "
-                    + "earlier: it got under half a CPU)" : "back to nice " + nice + " (" + changed + " threads) at ready"));
+            LOG.log(Level.INFO, logPrefix + (changed == 0 ? "at nice " + nice + " already at ready"
+                    : "back to nice " + nice + " (" + changed + " threads) at ready"));
         } catch (SystemCallException.AccessDenied e) {
             LOG.log(Level.WARNING, logPrefix + "stays at a lower priority: " + e.getMessage() + "; "
                     + CpuPriority.whyNotLowerTo(Integer.parseInt(serving.strip())));

@@ -23,8 +23,8 @@ import java.util.stream.Stream;
  *
  * <p>Raising a nice value is always allowed; lowering it again needs {@code CAP_SYS_NICE} (root) or an
  * {@code RLIMIT_NICE} that reaches it ({@code 20 - nice <= limit}: systemd's {@code LimitNICE=+0},
- * {@code ulimit -e 20}, {@code nice} in {@code /etc/security/limits.conf}); {@link #canLowerTo} says
- * which holds before anything is raised.
+ * {@code ulimit -e 20}, {@code nice} in {@code /etc/security/limits.conf}); {@link #canLowerTo} finds out
+ * on a thread of its own before anything else is raised.
  */
 public final class CpuPriority {
 
@@ -70,28 +70,52 @@ public final class CpuPriority {
     }
 
     /**
-     * Whether this process may lower a nice value to {@code nice} (see the class comment): it has
-     * {@code CAP_SYS_NICE}, or its {@code RLIMIT_NICE} reaches {@code nice}.
+     * Whether this process may lower a nice value to {@code nice} (see the class comment), found by doing it: a
+     * throwaway thread raises its own nice to {@code nice + 1} and lowers it back. The capability bits alone
+     * would mislead in a user namespace (a rootless container), where {@code CapEff} shows {@code CAP_SYS_NICE}
+     * but the kernel checks it against the namespace that owns the machine and refuses.
      */
     public static boolean canLowerTo(int nice) {
+        if (nice >= 19) {
+            return true; // nothing is lower than 19 to return from
+        }
+        AtomicReference<Boolean> permitted = new AtomicReference<>(false);
         try {
-            return hasSysNice() || 20 - nice <= niceLimit();
-        } catch (IOException | RuntimeException e) {
+            Thread.ofPlatform().name("baton-nice-probe").start(() -> {
+                try {
+                    long self = currentThreadId();
+                    setThread(self, nice + 1);
+                    setThread(self, nice);
+                    permitted.set(true);
+                } catch (SystemCallException e) {
+                    // AccessDenied: not permitted
+                }
+            }).join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (RuntimeException | OutOfMemoryError e) { // no thread for the probe
             return false;
         }
+        return permitted.get();
     }
 
     /** Why {@link #canLowerTo} is false, in words that say what to change. */
     public static String whyNotLowerTo(int nice) {
         String limit;
+        boolean capability;
         try {
             limit = Integer.toString(niceLimit());
+            capability = hasSysNice();
         } catch (IOException | RuntimeException e) {
             limit = "unknown (" + e.getMessage() + ")";
+            capability = false;
         }
-        return "this process has no CAP_SYS_NICE and its RLIMIT_NICE is " + limit + " (it needs " + (20 - nice)
-                + " to return to nice " + nice + "); run as root, or raise the limit: LimitNICE=+" + nice
-                + " in the systemd unit, ulimit -e " + (20 - nice) + ", or 'nice' in /etc/security/limits.conf";
+        String systemd = nice < 0 ? "LimitNICE=" + nice : "LimitNICE=+" + nice;
+        return (capability ? "this process's CAP_SYS_NICE does not reach the kernel (a user namespace, such as a "
+                + "rootless container's)" : "this process has no CAP_SYS_NICE") + " and its RLIMIT_NICE is " + limit
+                + " (it needs " + (20 - nice) + " to return to nice " + nice + "); run as root, or raise the limit: "
+                + systemd + " in the systemd unit, ulimit -e " + (20 - nice) + ", or 'nice' in /etc/security/limits.conf";
     }
 
     /**

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -61,6 +62,30 @@ class CpuPriorityTest {
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void canLowerTo_inAUserNamespace_noAlthoughCapEffShowsCapSysNice() throws Exception {
+        Path program = Files.writeString(directory.resolve("Probe.java"),
+                "class Probe { public static void main(String[] a) {"
+                + " System.out.println(dev.baton.internal.os.CpuPriority.canLowerTo(0) + \" \""
+                + " + dev.baton.internal.os.CpuPriority.whyNotLowerTo(0)); } }");
+        String classes = Path.of(CpuPriority.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        Process probe;
+        try {
+            probe = new ProcessBuilder("unshare", "--user", "--map-root-user", JAVA, "--enable-native-access=ALL-UNNAMED",
+                    "-cp", classes, program.toString()).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            Assumptions.abort("no unshare here: " + e.getMessage());
+            return;
+        }
+        String output = new String(probe.getInputStream().readAllBytes()).strip();
+        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Assumptions.assumeTrue(probe.exitValue() == 0 || !output.contains("unshare:"),
+                "user namespaces are not permitted here: " + output);
+
+        assertThat(output).as("a root whose capabilities the kernel does not honour").startsWith("false ")
+                .contains("does not reach the kernel (a user namespace");
     }
 
     private static List<Integer> nicesOf(long pid) throws IOException {
