@@ -59,8 +59,28 @@ final class ProcessBuilderSuccessor implements Successor {
             return new ProcessBuilderSuccessor(process);
         } catch (OutOfMemoryError | RuntimeException e) { // "unable to create native thread"
             process.destroyForcibly();
-            process.onExit().join(); // the JDK's reaper thread, started before this process ran out of them
+            awaitReaped(process);
             throw UnwatchedSuccessor.killed(process.pid(), e);
+        }
+    }
+
+    /**
+     * Waits until the JDK's reaper thread (started before this process ran out of threads) has reaped
+     * {@code process}; {@code waitFor}, not {@code onExit()}, whose completion needs a pool thread that may not
+     * start. Keeps an interrupt for later: the child must not be left unreaped.
+     */
+    private static void awaitReaped(Process process) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                process.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
