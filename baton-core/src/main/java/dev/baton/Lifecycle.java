@@ -189,7 +189,10 @@ final class Lifecycle implements ControlledService {
             reload = "generation " + generation + " (pid " + pid + ") started on its own: " + orphan.gone().getMessage()
                     + " at " + host.clock().now();
         }
-        StartPriority.restore(host.environment().variables(), pid, logPrefix); // an orphaned successor too
+        if (start instanceof StartMode.SuccessorOf || start instanceof StartMode.OrphanedSuccessor) {
+            // not a cold start that inherited the variable from a process a successor started
+            StartPriority.restore(host.environment().variables(), pid, logPrefix);
+        }
         listeners.closeUnclaimed();
         Optional<String> stopMeanwhile = states.served(reload);
         if (control != null) {
@@ -299,8 +302,7 @@ final class Lifecycle implements ControlledService {
             Successor successor = upgrade.successor();
             String stopped = "";
             if (failedHere && successor != null && successor.isAlive()) { // not ready: it must not live on unwatched
-                successor.stop(options.stopTimeout(), logPrefix);
-                stopped = "; stopped successor pid " + successor.pid() + " (" + successor.exitDescription() + ")";
+                stopped = stopAfterAFailure(successor);
             }
             return new UpgradeResult(UpgradeResult.Outcome.FAILED, pid, upgrade.successorPid(), upgrade.generation,
                     upgrade.elapsed(), "the upgrade failed (" + e + ")" + stopped + "; still serving as pid " + pid
@@ -363,6 +365,16 @@ final class Lifecycle implements ControlledService {
         }
         if (now) {
             drain.hammerWhenDraining(trigger);
+        }
+    }
+
+    /** Stops {@code successor} after its upgrade failed on an error; words it, whatever the stop throws. */
+    private String stopAfterAFailure(Successor successor) {
+        try {
+            successor.stop(options.stopTimeout(), logPrefix);
+            return "; stopped successor pid " + successor.pid() + " (" + successor.exitDescription() + ")";
+        } catch (RuntimeException | OutOfMemoryError e) {
+            return "; could not stop successor pid " + successor.pid() + " (" + e + "): stop it by hand";
         }
     }
 

@@ -103,13 +103,16 @@ final class StarvedStart {
                 return;
             }
             int changed = target.setAllThreads(serving);
+            if (changed == 0) {
+                return; // reaped meanwhile, or set back by someone else
+            }
             LOG.log(Level.INFO, String.format("%ssuccessor pid %d got %.0f%% of a CPU over %d ms at a lower priority, "
                     + "under half a CPU: back to nice %d (%d threads) before its ready(), since on a busy CPU a lower "
                     + "priority only postpones the upgrade", logPrefix, pid, share * 100,
                     Duration.ofNanos(now - sinceNanos).toMillis(), serving, changed));
         } catch (SystemCallException.AccessDenied e) {
-            LOG.log(Level.WARNING, logPrefix + "successor pid " + pid + " stays at a lower priority until its ready(), "
-                    + "although the CPU is busy: " + e.getMessage());
+            LOG.log(Level.WARNING, logPrefix + "cannot set successor pid " + pid + " back to nice " + serving
+                    + " although it got under half a CPU: " + e.getMessage());
         } catch (IOException | RuntimeException e) {
             // it exited between two reads: its upgrade says how
         }

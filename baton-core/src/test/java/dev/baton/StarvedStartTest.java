@@ -2,6 +2,7 @@ package dev.baton;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.baton.internal.os.SystemCallFailures;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,6 +46,28 @@ class StarvedStartTest {
     }
 
     @Test
+    void aLateLook_dividesByTheTimeThatPassed_notByTheCheck() {
+        watch.start();
+        successor.uses(Duration.ofMillis(400)); // 400 ms of CPU: enough over 500 ms, starved over a late 1,000 ms
+
+        clock.advance(StarvedStart.CHECK.multipliedBy(2));
+
+        assertThat(successor.setTo).containsExactly(SERVING);
+    }
+
+    @Test
+    void notPermitted_staysLower_andTheWatchEnds() {
+        successor.denied = true;
+        watch.start();
+        successor.uses(Duration.ofMillis(50));
+
+        clock.advance(StarvedStart.CHECK);
+
+        assertThat(successor.nice).isEqualTo(LOWER);
+        assertThat(clock.pending()).isZero();
+    }
+
+    @Test
     void backByItselfAtReady_orExited_theWatchEndsWithoutAChange() {
         watch.start();
         successor.nice = SERVING; // it said ready and set itself back
@@ -75,6 +98,7 @@ class StarvedStartTest {
         Duration cpu = Duration.ofMillis(300);
         int nice = LOWER;
         boolean exited;
+        boolean denied;
         final List<Integer> setTo = new ArrayList<>();
 
         void uses(Duration more) {
@@ -87,15 +111,15 @@ class StarvedStartTest {
         }
 
         @Override
-        public int nice() throws IOException {
-            if (exited) {
-                throw new IOException("no such process");
-            }
-            return nice;
+        public int nice() {
+            return nice; // the last value, even once exited: only cpuTime() tells the exit
         }
 
         @Override
-        public int setAllThreads(int value) {
+        public int setAllThreads(int value) throws IOException {
+            if (denied) {
+                throw SystemCallFailures.notPermitted("setpriority(PRIO_PROCESS, tid 4242, 0)");
+            }
             setTo.add(value);
             nice = value;
             return 18;

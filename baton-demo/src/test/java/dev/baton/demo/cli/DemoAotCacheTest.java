@@ -41,13 +41,17 @@ class DemoAotCacheTest {
             assertThat(upgrade.join()).isEqualTo(successor);
             List<Integer> ready = nices(successor);
 
-            if (root) { // CAP_SYS_NICE: lowered, and back (see CpuPriority for RLIMIT_NICE)
+            String log = server.logText();
+            if (root && log.contains("successor pid " + successor + " got")) { // a loaded machine: set back early
+                assertThat(ready).as("at ready").isNotEmpty().containsOnly(serving);
+                assertThat(log).contains("at nice " + serving + " already at ready");
+            } else if (root) { // CAP_SYS_NICE: lowered, and back at ready (see CpuPriority for RLIMIT_NICE)
                 assertThat(starting).as("while it starts").isNotEmpty().containsOnly(Math.min(19, serving + 10));
                 assertThat(ready).as("at ready").isNotEmpty().containsOnly(serving);
-                assertThat(server.logText()).contains("back to nice " + serving);
+                assertThat(log).containsPattern("back to nice " + serving + " \\(\\d+ threads\\) at ready");
             } else { // a plain user could not return: it is not lowered at all
                 assertThat(starting).containsOnly(serving);
-                assertThat(server.logText()).contains("not lower: it could not return at ready()");
+                assertThat(log).contains("not lower: they could not return at ready()");
             }
         }
     }
@@ -71,7 +75,7 @@ class DemoAotCacheTest {
 
             assertThat(server.logText()).contains("successor pid " + successor + " got")
                     .contains("under half a CPU: back to nice " + serving)
-                    .contains("at nice " + serving + " at ready (its predecessor set it back earlier");
+                    .contains("at nice " + serving + " already at ready");
             assertThat(nices(successor)).isNotEmpty().containsOnly(serving);
         }
     }
