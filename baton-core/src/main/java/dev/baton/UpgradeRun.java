@@ -97,11 +97,14 @@ final class UpgradeRun {
         if (settlement.ready()) {
             events.ready();
             long probationMillis = upgrade.elapsed().minus(elapsed).toMillis();
-            String probation = probationMillis >= 1 ? " and lived through " + probationMillis + " ms of probation" : "";
+            boolean stopped = !successor.isAlive() && successor.exitedCleanly(); // see Probation#watch
+            String probation = stopped ? " and was stopped during its probation (" + successor.exitDescription()
+                    + "), so the service stops"
+                    : probationMillis >= 1 ? " and lived through " + probationMillis + " ms of probation" : "";
             return new UpgradeResult(UpgradeResult.Outcome.SUCCEEDED, pid, successor.pid(), upgrade.generation, elapsed,
-                    "generation " + upgrade.generation + " (pid " + successor.pid() + ") is ready after "
-                    + elapsed.toMillis() + " ms" + probation + "; generation " + generation + " (pid " + pid
-                    + ") drains", List.of());
+                    "generation " + upgrade.generation + " (pid " + successor.pid() + ") " + (stopped ? "was" : "is")
+                    + " ready after " + elapsed.toMillis() + " ms" + probation + "; generation " + generation
+                    + " (pid " + pid + ") drains" + (stopped ? " too" : ""), List.of());
         }
         events.failed(settlement.reason());
         List<String> jvmSaid = prepared.failedBeforeReady().apply(settlement.reason());

@@ -48,7 +48,9 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
         /** Never starts: the launch fails as the JDK does when this process has no thread left to start. */
         NO_THREAD_LEFT,
         /** Is still starting when the predecessor fails to start the timer of its ready timeout (no thread left). */
-        NO_THREAD_FOR_ITS_TIMEOUT
+        NO_THREAD_FOR_ITS_TIMEOUT,
+        /** Takes over, calls ready(), and exits with status 0 at once, as one stopped by `baton stop` and drained. */
+        STOPPED_AFTER_READY
     }
 
     static final long PID = ProcessHandle.current().pid();
@@ -240,6 +242,12 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
                         lifecycle.halt();
                         exit.complete(ExitDescription.killed(9));
                     }
+                    case STOPPED_AFTER_READY -> {
+                        lifecycle.ready();
+                        generations.remove(lifecycle);
+                        lifecycle.halt();
+                        exit.complete(ExitDescription.exited(0));
+                    }
                     case HANGS, EXITS, NO_THREAD_FOR_ITS_TIMEOUT -> { }
                 }
             } catch (IOException | RuntimeException e) {
@@ -282,6 +290,11 @@ final class FakeGenerations implements SuccessorLauncher, OldGenerations.Livenes
         @Override
         public String exitDescription() {
             return exit.getNow("is still running");
+        }
+
+        @Override
+        public boolean exitedCleanly() {
+            return ExitDescription.exited(0).equals(exit.getNow(null));
         }
 
         @Override

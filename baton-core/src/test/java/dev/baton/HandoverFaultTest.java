@@ -196,6 +196,19 @@ class HandoverFaultTest {
     }
 
     @Test
+    void successorStoppedDuringProbation_reloadSaysTheServiceStops_andOldDrains() throws Exception {
+        Lifecycle first = probationService().next(Script.STOPPED_AFTER_READY).coldStart();
+
+        UpgradeResult result = first.upgrade("the test");
+
+        assertThat(result.message()).as("%s", result).contains("was ready after")
+                .contains("and was stopped during its probation (exited with status 0), so the service stops")
+                .endsWith("drains too");
+        assertThat(first.awaitStopped(WAIT)).isTrue();
+        assertThat(service.servers.getFirst().resumeCalls).as("it does not serve on alone").hasValue(0);
+    }
+
+    @Test
     void noProbation_oldDrainsAsSoonAsTheSuccessorIsReady() throws Exception {
         service = new FakeGenerations(FakeGenerations.options(temp).withProbation(Duration.ZERO), FakeServer::pausable);
         Lifecycle first = service.next(Script.READY).coldStart();
