@@ -1,6 +1,7 @@
 package dev.baton;
 
 import dev.baton.internal.os.CpuPriority;
+import dev.baton.internal.os.Uninterruptibly;
 import dev.baton.internal.service.DescriptorUsage;
 import dev.baton.internal.service.ExitDescription;
 import java.io.IOException;
@@ -70,18 +71,7 @@ final class ProcessBuilderSuccessor implements Successor {
      * start. Keeps an interrupt for later: the child must not be left unreaped.
      */
     private static void awaitReaped(Process process) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                process.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.await(process::waitFor);
     }
 
     @Override

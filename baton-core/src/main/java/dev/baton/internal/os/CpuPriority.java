@@ -176,18 +176,7 @@ public final class CpuPriority {
                 failure.set(e);
             }
         });
-        boolean interrupted = false;
-        while (true) {
-            try {
-                thread.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibly.await(thread::join);
         if (failure.get() != null) {
             throw failure.get();
         }
