@@ -128,7 +128,7 @@ final class HandoverToSuccessor implements HandoverHandler {
         states.probationPassed(upgrade);
         server.close();
         Successor successor = upgrade.successor();
-        boolean stopped = !successor.isAlive() && successor.exitedCleanly(); // see Probation#watch
+        boolean stopped = successor.wasStopped();
         startDrain.accept("generation " + upgrade.generation + " (pid " + peer.pid() + ") "
                 + (stopped ? "was stopped during its probation, so the service stops" : "is serving"));
     }

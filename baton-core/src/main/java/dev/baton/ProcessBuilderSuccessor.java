@@ -60,18 +60,11 @@ final class ProcessBuilderSuccessor implements Successor {
             return new ProcessBuilderSuccessor(process);
         } catch (OutOfMemoryError | RuntimeException e) { // "unable to create native thread"
             process.destroyForcibly();
-            awaitReaped(process);
+            // waitFor, not onExit(): its completion needs a pool thread, which may not start; the JDK's reaper
+            // thread, started before this process ran out of them, ends the wait
+            Uninterruptibly.await(process::waitFor);
             throw UnwatchedSuccessor.killed(process.pid(), e);
         }
-    }
-
-    /**
-     * Waits until the JDK's reaper thread (started before this process ran out of threads) has reaped
-     * {@code process}; {@code waitFor}, not {@code onExit()}, whose completion needs a pool thread that may not
-     * start. Keeps an interrupt for later: the child must not be left unreaped.
-     */
-    private static void awaitReaped(Process process) {
-        Uninterruptibly.await(process::waitFor);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -75,12 +76,18 @@ final class StartPriority {
 
     /** The nice a successor started with {@code add} begins at, or -1 for its predecessor's. */
     static int startingNice(Map<String, String> add) {
-        if (!add.containsKey(VARIABLE)) {
+        OptionalInt serving = servingNice(add);
+        if (serving.isEmpty()) {
             return -1;
         }
-        int serving = Integer.parseInt(add.get(VARIABLE));
-        return Math.min(19, serving + Integer.parseInt(add.getOrDefault(INCREMENT_VARIABLE,
+        return Math.min(19, serving.getAsInt() + Integer.parseInt(add.getOrDefault(INCREMENT_VARIABLE,
                 Integer.toString(DEFAULT_INCREMENT))));
+    }
+
+    /** The nice a successor started with {@code add} returns to, if it starts lower. */
+    static OptionalInt servingNice(Map<String, String> add) {
+        String serving = add.get(VARIABLE);
+        return serving == null ? OptionalInt.empty() : OptionalInt.of(Integer.parseInt(serving));
     }
 
     /** At ready(): every thread of this process back to the serving nice the predecessor passed, if it did. */

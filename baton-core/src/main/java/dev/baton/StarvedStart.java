@@ -13,8 +13,9 @@ import java.util.Optional;
  * {@link #CHECK} it looks at the CPU the successor got since the last look. Less than half a CPU mostly means the
  * CPU is busy (the serving generation and its load take it), where a lower priority only postpones the upgrade: it
  * then sets the successor's threads back to the serving nice. (A successor that waits on something else, a disk
- * or the network, gets little CPU too; it is set back as well, which costs nothing: the CPU then has room.) The watch ends there, once the successor is back
- * at the serving nice by itself (at its ready()), or once it has exited.
+ * or the network, gets little CPU too; it is set back as well, which costs nothing: the CPU then has room.) The
+ * watch ends there, once the successor is back at the serving nice by itself (at its ready()), or once it has
+ * exited.
  *
  * <p>From the predecessor, not the successor: the JVM's start before {@code Baton.open} is most of a start's CPU,
  * and the predecessor, at the serving nice, sees all of it and is not itself starved of the CPU to act.

@@ -40,6 +40,11 @@ interface Successor {
         return false;
     }
 
+    /** Whether it has exited, cleanly: stopped and drained, not failed (see {@link Probation#watch}). */
+    default boolean wasStopped() {
+        return !isAlive() && exitedCleanly();
+    }
+
     /** Its last lines of output. */
     List<String> lastLines();
 }

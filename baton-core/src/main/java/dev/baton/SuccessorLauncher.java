@@ -38,11 +38,8 @@ interface SuccessorLauncher {
 
         @Override
         public void watchStart(Successor successor, Map<String, String> add, String logPrefix) {
-            String serving = add.get(StartPriority.VARIABLE);
-            if (serving != null) {
-                new StarvedStart(GenerationClock.SYSTEM, successor.pid(), StarvedStart.process(successor),
-                        Integer.parseInt(serving), logPrefix).start();
-            }
+            StartPriority.servingNice(add).ifPresent(serving -> new StarvedStart(GenerationClock.SYSTEM,
+                    successor.pid(), StarvedStart.process(successor), serving, logPrefix).start());
         }
     };
 

@@ -97,7 +97,7 @@ final class UpgradeRun {
         if (settlement.ready()) {
             events.ready();
             long probationMillis = upgrade.elapsed().minus(elapsed).toMillis();
-            boolean stopped = !successor.isAlive() && successor.exitedCleanly(); // see Probation#watch
+            boolean stopped = successor.wasStopped();
             String probation = stopped ? " and was stopped during its probation (" + successor.exitDescription()
                     + "), so the service stops"
                     : probationMillis >= 1 ? " and lived through " + probationMillis + " ms of probation" : "";

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -79,7 +80,7 @@ public final class CpuPriority {
         if (nice >= 19) {
             return true; // nothing is lower than 19 to return from
         }
-        AtomicReference<Boolean> permitted = new AtomicReference<>(false);
+        AtomicBoolean permitted = new AtomicBoolean();
         try {
             Thread.ofPlatform().name("baton-nice-probe").start(() -> {
                 try {
