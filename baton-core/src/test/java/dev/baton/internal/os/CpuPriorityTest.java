@@ -79,8 +79,13 @@ class CpuPriorityTest {
             Assumptions.abort("no unshare here: " + e.getMessage());
             return;
         }
-        String output = new String(probe.getInputStream().readAllBytes()).strip();
-        assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String output;
+        try {
+            output = new String(probe.getInputStream().readAllBytes()).strip();
+            assertThat(probe.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            probe.destroyForcibly(); // ended whatever failed
+        }
         Assumptions.assumeTrue(probe.exitValue() == 0 || !output.contains("unshare:"),
                 "user namespaces are not permitted here: " + output);
 
