@@ -43,16 +43,8 @@ final class StartPriority {
 
     /** The variables that tell the successor to start lower and the nice it returns to; none if it cannot. */
     static Map<String, String> forSuccessor(Map<String, String> environment, String logPrefix) {
-        int increment;
-        try {
-            increment = Integer.parseInt(environment.getOrDefault(INCREMENT_VARIABLE,
-                    Integer.toString(DEFAULT_INCREMENT)).strip());
-        } catch (NumberFormatException e) {
-            LOG.log(Level.WARNING, logPrefix + INCREMENT_VARIABLE + "='" + environment.get(INCREMENT_VARIABLE)
-                    + "' is not a number of nice levels (0 to 19); using " + DEFAULT_INCREMENT);
-            increment = DEFAULT_INCREMENT;
-        }
-        if (increment <= 0) {
+        int increment = increment(environment, logPrefix);
+        if (increment == 0) {
             return Map.of();
         }
         int serving;
@@ -72,6 +64,25 @@ final class StartPriority {
             return Map.of();
         }
         return Map.of(VARIABLE, Integer.toString(serving), INCREMENT_VARIABLE, Integer.toString(increment));
+    }
+
+    /** The nice levels {@value #INCREMENT_VARIABLE} asks for: 0 (off) to 19; anything else is warned about, and the default used. */
+    static int increment(Map<String, String> environment, String logPrefix) {
+        String asked = environment.get(INCREMENT_VARIABLE);
+        if (asked == null) {
+            return DEFAULT_INCREMENT;
+        }
+        try {
+            int increment = Integer.parseInt(asked.strip());
+            if (increment >= 0 && increment <= 19) {
+                return increment;
+            }
+        } catch (NumberFormatException e) {
+            // worded below
+        }
+        LOG.log(Level.WARNING, logPrefix + INCREMENT_VARIABLE + "='" + asked + "' is not a number of nice levels from "
+                + "0 (off) to 19; using " + DEFAULT_INCREMENT);
+        return DEFAULT_INCREMENT;
     }
 
     /** The nice a successor started with {@code add} begins at, or -1 for its predecessor's. */

@@ -113,10 +113,14 @@ public final class CpuPriority {
             capability = false;
         }
         String systemd = nice < 0 ? "LimitNICE=" + nice : "LimitNICE=+" + nice;
-        return (capability ? "this process's CAP_SYS_NICE does not reach the kernel (a user namespace, such as a "
-                + "rootless container's)" : "this process has no CAP_SYS_NICE") + " and its RLIMIT_NICE is " + limit
-                + " (it needs " + (20 - nice) + " to return to nice " + nice + "); run as root, or raise the limit: "
-                + systemd + " in the systemd unit, ulimit -e " + (20 - nice) + ", or 'nice' in /etc/security/limits.conf";
+        String raise = "raise the limit: " + systemd + " in the systemd unit, ulimit -e " + (20 - nice)
+                + ", or 'nice' in /etc/security/limits.conf";
+        return capability
+                ? "this process's CAP_SYS_NICE does not reach the kernel (a user namespace, such as a rootless "
+                        + "container's) and its RLIMIT_NICE is " + limit + " (it needs " + (20 - nice) + " to return to "
+                        + "nice " + nice + "); run it outside a user namespace, or " + raise + " before it is entered"
+                : "this process has no CAP_SYS_NICE and its RLIMIT_NICE is " + limit + " (it needs " + (20 - nice)
+                        + " to return to nice " + nice + "); run as root, or " + raise;
     }
 
     /**
